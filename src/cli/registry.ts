@@ -1,0 +1,15 @@
+import type { CommandClass } from "clipanion";
+import type { OvContext } from "./context.js";
+
+type Loader = () => Promise<{ commands: CommandClass<OvContext>[] }>;
+
+/**
+ * Command namespaces, loaded lazily: only the namespace that argv names is imported (all of them
+ * for `--help`), so a cold `git ov mail send` pays for mail alone. One line per namespace.
+ */
+export const NAMESPACES: Record<string, Loader> = {
+  init: () => import("./commands/init.js"),
+  config: () => import("./commands/config.js"),
+  doctor: () => import("./commands/doctor.js"),
+  hook: () => import("./commands/hook.js"),
+};

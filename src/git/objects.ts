@@ -1,0 +1,139 @@
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, linkSync, mkdirSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { deflateSync } from "node:zlib";
+import { OvError } from "../core/errors.js";
+import { randomToken } from "../sys/random.js";
+
+export type ObjectType = "blob" | "tree" | "commit";
+
+export interface TreeEntry {
+  mode: "100644" | "100755" | "40000" | "120000" | "160000";
+  name: string;
+  oid: string;
+}
+
+export interface Signature {
+  name: string;
+  email: string;
+  /** Milliseconds since the epoch. */
+  when: number;
+}
+
+/**
+ * Writes loose objects in-process into the *common* object directory: sha1 over the header and
+ * body, zlib deflate, temp file, then link into place (0444). An object that already exists is
+ * freshened (mtime) so `git gc` treats it as recent.
+ */
+export class ObjectWriter {
+  private readonly objectsDir: string;
+  constructor(commonDir: string) {
+    this.objectsDir = join(commonDir, "objects");
+  }
+
+  write(type: ObjectType, body: Buffer): string {
+    const header = Buffer.from(`${type} ${body.length}\0`, "utf8");
+    const full = Buffer.concat([header, body]);
+    const oid = createHash("sha1").update(full).digest("hex");
+    const dir = join(this.objectsDir, oid.slice(0, 2));
+    const path = join(dir, oid.slice(2));
+    if (existsSync(path)) {
+      freshen(path);
+      return oid;
+    }
+    try {
+      mkdirSync(dir, { recursive: true });
+      const tmp = join(dir, `tmp_obj_ov_${process.pid}_${randomToken(8)}`);
+      writeFileSync(tmp, deflateSync(full, { level: 1 }), { mode: 0o444 });
+      try {
+        linkSync(tmp, path);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      } finally {
+        unlinkSync(tmp);
+      }
+      chmodSafe(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EACCES" || code === "EROFS" || code === "EPERM") {
+        throw new OvError("READ_ONLY", `cannot write git objects in ${this.objectsDir}: ${code}`, {
+          hint: "git ov needs write access to the repository's .git directory",
+          cause: e,
+        });
+      }
+      throw e;
+    }
+    return oid;
+  }
+
+  blob(content: string | Buffer): string {
+    return this.write("blob", typeof content === "string" ? Buffer.from(content, "utf8") : content);
+  }
+
+  /** Writes a tree; entries are sorted the way git requires (directories compare as `name/`). */
+  tree(entries: readonly TreeEntry[]): string {
+    const sorted = [...entries].sort((a, b) => compareTreeNames(a, b));
+    const parts: Buffer[] = [];
+    for (const e of sorted) {
+      parts.push(Buffer.from(`${e.mode} ${e.name}\0`, "utf8"), Buffer.from(e.oid, "hex"));
+    }
+    return this.write("tree", Buffer.concat(parts));
+  }
+
+  commit(tree: string, parents: readonly string[], sig: Signature, message: string): string {
+    const stamp = `${Math.floor(sig.when / 1000)} +0000`;
+    const lines = [`tree ${tree}`, ...parents.map((p) => `parent ${p}`)];
+    lines.push(`author ${sig.name} <${sig.email}> ${stamp}`, `committer ${sig.name} <${sig.email}> ${stamp}`);
+    const body = `${lines.join("\n")}\n\n${message.endsWith("\n") ? message : `${message}\n`}`;
+    return this.write("commit", Buffer.from(body, "utf8"));
+  }
+}
+
+function compareTreeNames(a: TreeEntry, b: TreeEntry): number {
+  const an = Buffer.from(a.mode === "40000" ? `${a.name}/` : a.name, "utf8");
+  const bn = Buffer.from(b.mode === "40000" ? `${b.name}/` : b.name, "utf8");
+  return Buffer.compare(an, bn);
+}
+
+function freshen(path: string): void {
+  const now = new Date();
+  try {
+    utimesSync(path, now, now);
+  } catch {
+    /* read-only object store: the object exists, which is all a reader needs */
+  }
+}
+
+function chmodSafe(path: string): void {
+  try {
+    chmodSync(path, 0o444);
+  } catch {
+    /* another writer linked it first; its mode is already 0444 */
+  }
+}
+
+/** Parses a raw tree object body into entries. */
+export function parseTree(body: Buffer): TreeEntry[] {
+  const out: TreeEntry[] = [];
+  let i = 0;
+  while (i < body.length) {
+    const sp = body.indexOf(0x20, i);
+    const nul = body.indexOf(0, sp);
+    if (sp < 0 || nul < 0 || nul + 21 > body.length) throw new OvError("GIT_FAILED", "malformed tree object");
+    const mode = body.toString("latin1", i, sp);
+    const name = body.toString("utf8", sp + 1, nul);
+    const oid = body.toString("hex", nul + 1, nul + 21);
+    out.push({ mode: (mode === "040000" ? "40000" : mode) as TreeEntry["mode"], name, oid });
+    i = nul + 21;
+  }
+  return out;
+}
+
+/** Reads the tree id from a raw commit body. */
+export function commitTreeOid(body: Buffer): string {
+  const m = /^tree ([0-9a-f]{40})/.exec(body.toString("latin1", 0, 64));
+  if (!m?.[1]) throw new OvError("GIT_FAILED", "malformed commit object");
+  return m[1];
+}
+
+export const ZERO_OID = "0000000000000000000000000000000000000000";

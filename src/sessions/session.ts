@@ -1,0 +1,105 @@
+import type { AgentName } from "../core/ids.js";
+import type { Deps } from "../store/deps.js";
+import { type DocRead, listDocs, readDoc } from "../store/documents.js";
+import type { DocProblem } from "../store/store.js";
+import { type Validator, int, nullable, oneOf, optional, shape, str } from "../store/validate.js";
+
+export const SESSION_STATES = ["booting", "working", "stalled", "completed", "zombie"] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+export const ACTIVE_STATES: readonly SessionState[] = ["booting", "working", "stalled"];
+export const TERMINAL_STATES: readonly SessionState[] = ["completed", "zombie"];
+
+export const CAPABILITIES = [
+  "coordinator",
+  "orchestrator",
+  "monitor",
+  "lead",
+  "scout",
+  "builder",
+  "reviewer",
+  "merger",
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** One agent's session document: `refs/ov/sessions/<agent>` → `session.json`. */
+export interface Session {
+  v: 1;
+  id: string;
+  name: string;
+  capability: Capability;
+  task: string;
+  branch: string;
+  baseBranch: string;
+  worktree: string;
+  runtime: string;
+  /** The runtime's own conversation id (Claude `session_id`), used to resume. */
+  runtimeSessionId: string | null;
+  parent: string | null;
+  depth: number;
+  runId: string | null;
+  state: SessionState;
+  /** Pid of a long-lived process (tmux/persistent); null for spawn-per-turn agents. */
+  pid: number | null;
+  turns: number;
+  /** ISO time the agent went idle between turns (awaiting mail), or null while in a turn. */
+  idleSince: string | null;
+  startedAt: string;
+  lastActivity: string;
+  escalationLevel: number;
+  stalledSince: string | null;
+  /** Why the session reached its current state (last transition reason), for `status`. */
+  reason: string | null;
+}
+
+export const SESSION_FILE = "session.json";
+export const SESSIONS_PREFIX = "refs/ov/sessions/";
+
+export function sessionRef(agent: AgentName | string): string {
+  return `${SESSIONS_PREFIX}${agent}`;
+}
+
+export const sessionValidator: Validator<Session> = shape<Session>({
+  v: (v, p) => {
+    if (v !== 1) throw new Error(`${p} must be 1`);
+    return 1;
+  },
+  id: str,
+  name: str,
+  capability: oneOf(CAPABILITIES),
+  task: str,
+  branch: str,
+  baseBranch: str,
+  worktree: str,
+  runtime: str,
+  runtimeSessionId: nullable(str),
+  parent: nullable(str),
+  depth: int,
+  runId: nullable(str),
+  state: oneOf(SESSION_STATES),
+  pid: nullable(int),
+  turns: int,
+  idleSince: nullable(str),
+  startedAt: str,
+  lastActivity: str,
+  escalationLevel: int,
+  stalledSince: nullable(str),
+  reason: (v, p) => nullable(str)(optional(str)(v, p) ?? null, p),
+});
+
+export function isTerminal(state: SessionState): boolean {
+  return state === "completed" || state === "zombie";
+}
+
+/** Reads one agent's session. */
+export function readSession(deps: Deps, agent: string): Promise<DocRead<Session>> {
+  return readDoc(deps.store, sessionRef(agent), SESSION_FILE, sessionValidator);
+}
+
+/** Every session (one for-each-ref, batched reads); corrupt ones come back as problems. */
+export async function listSessions(deps: Deps): Promise<{ sessions: Session[]; problems: DocProblem[] }> {
+  const { docs, problems } = await listDocs(deps.store, SESSIONS_PREFIX, SESSION_FILE, sessionValidator);
+  const sessions = docs
+    .map((d) => d.value)
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.name.localeCompare(b.name));
+  return { sessions, problems };
+}

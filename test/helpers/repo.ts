@@ -1,0 +1,96 @@
+import "./env.js";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { CasMode } from "../../src/git/refs.js";
+import type { Clock } from "../../src/sys/clock.js";
+import { type Deps, openDeps } from "../../src/store/deps.js";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const BIN = join(ROOT, "bin", "git-ov");
+
+export interface TempRepo {
+  dir: string;
+  /** Runs git in the repo synchronously; returns trimmed stdout. */
+  git(...args: string[]): string;
+  /** Opens in-process deps on this repo. */
+  deps(opts?: { casMode?: CasMode; clock?: Clock }): Promise<Deps>;
+  cleanup(): void;
+}
+
+/** A fresh repository in a temp dir; `commit: true` adds one commit on main. */
+export function tempRepo(opts: { commit?: boolean; bare?: boolean } = {}): TempRepo {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "ov-repo-")));
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+  git("init", "-q", ...(opts.bare ? ["--bare"] : []));
+  if (opts.commit && !opts.bare) {
+    writeFileSync(join(dir, "README.md"), "# test\n");
+    git("add", "README.md");
+    git("commit", "-q", "-m", "initial");
+  }
+  const opened: Deps[] = [];
+  return {
+    dir,
+    git,
+    async deps(o = {}) {
+      const d = await openDeps(dir, { ...o, env: process.env });
+      opened.push(d);
+      return d;
+    },
+    cleanup() {
+      for (const d of opened) d.git.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface OvRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `bin/git-ov` (the built bundle) as a separate process. */
+export function runOv(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string>; input?: string },
+): Promise<OvRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd,
+      env: { ...process.env, PATH: `${join(ROOT, "bin")}:${process.env.PATH ?? ""}`, ...opts.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b: Buffer) => {
+      stdout += b.toString();
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      stderr += b.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+/** `git fsck --strict` output problems (empty when clean). */
+export function fsck(repo: TempRepo): string {
+  try {
+    execFileSync("git", ["fsck", "--strict", "--no-progress"], {
+      cwd: repo.dir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return "";
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string };
+    return `${err.stdout ?? ""}${err.stderr ?? ""}`;
+  }
+}
+
+export { ROOT as repoRoot };
