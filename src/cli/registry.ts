@@ -12,4 +12,8 @@ export const NAMESPACES: Record<string, Loader> = {
   config: () => import("./commands/config.js"),
   doctor: () => import("./commands/doctor.js"),
   hook: () => import("./commands/hook.js"),
+  status: () => import("./commands/status.js"),
+  agents: () => import("./commands/agents/index.js"),
+  run: () => import("./commands/run/index.js"),
+  group: () => import("./commands/group/index.js"),
 };
