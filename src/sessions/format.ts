@@ -44,3 +44,11 @@ export function table(rows: readonly (readonly string[])[], indent = ""): string
 export function problemLines(problems: readonly DocProblem[]): string {
   return problems.map((p) => `git ov: warning: skipped ${describeProblem(p)}\n`).join("");
 }
+
+/**
+ * Code-unit order for sorting ids and ISO times. `localeCompare` would load ICU collation data on
+ * first use (~20 ms of a cold `status`), and ids and ISO times sort correctly without it.
+ */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -8,6 +8,7 @@ import { listDocs, parseDoc } from "../store/documents.js";
 import type { TreeDraft } from "../store/draft.js";
 import { type DocProblem, invalidDocument } from "../store/store.js";
 import { type Validator, arrayOf, nullable, oneOf, shape, str } from "../store/validate.js";
+import { byText } from "./format.js";
 
 export const GROUPS_PREFIX = "refs/ov/groups/";
 export const GROUP_FILE = "group.json";
@@ -59,7 +60,7 @@ export async function listGroups(deps: Deps): Promise<{ groups: TaskGroup[]; pro
         problem: "$.id disagrees with the ref",
       });
   }
-  groups.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  groups.sort((a, b) => byText(a.createdAt, b.createdAt) || byText(a.id, b.id));
   return { groups, problems };
 }
 

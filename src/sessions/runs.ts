@@ -9,6 +9,7 @@ import { type DocProblem, invalidDocument } from "../store/store.js";
 import { type Validator, nullable, oneOf, shape, str } from "../store/validate.js";
 import { CURRENT_RUN_FILE, CURRENT_RUN_REF, currentRunValidator } from "./current-run.js";
 import { type Session, listSessions } from "./session.js";
+import { byText } from "./format.js";
 
 export const RUNS_PREFIX = "refs/ov/runs/";
 export const RUN_FILE = "run.json";
@@ -161,7 +162,7 @@ export async function listRuns(
   const runs = docs
     .map((d) => ({ ...d.value, agentCount: counts.get(d.value.id) ?? 0 }))
     .filter((r) => !opts.status || r.status === opts.status)
-    .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
+    .sort((a, b) => byText(b.startedAt, a.startedAt) || byText(b.id, a.id));
   return {
     runs: opts.limit === undefined ? runs : runs.slice(0, opts.limit),
     problems: problems.filter((p) => p.ref !== CURRENT_RUN_REF),

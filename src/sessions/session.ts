@@ -3,6 +3,7 @@ import type { Deps } from "../store/deps.js";
 import { type DocRead, listDocs, readDoc } from "../store/documents.js";
 import type { DocProblem } from "../store/store.js";
 import { type Validator, int, nullable, oneOf, shape, str } from "../store/validate.js";
+import { byText } from "./format.js";
 
 export const SESSION_STATES = ["booting", "working", "stalled", "completed", "zombie"] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
@@ -124,7 +125,7 @@ export async function listSessions(deps: Deps): Promise<{ sessions: Session[]; p
 
 /** Oldest first (the reference's order), ties by name. */
 export function sortSessions(sessions: Session[]): Session[] {
-  return sessions.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.name.localeCompare(b.name));
+  return sessions.sort((a, b) => byText(a.startedAt, b.startedAt) || byText(a.name, b.name));
 }
 
 /** A session stored under a ref that does not name it would be addressed wrongly: report it. */

@@ -5,6 +5,8 @@ import { describe, it } from "node:test";
 import { sendMail } from "../../src/mail/send.js";
 import { discoverAgents } from "../../src/sessions/discover.js";
 import { createRun } from "../../src/sessions/runs.js";
+import { listFilesBackendRefs as listFilesBackend, readLoosePath } from "../../src/git/direct.js";
+import { readAt } from "../../src/sessions/snapshot.js";
 import { readStatus } from "../../src/sessions/status.js";
 import { createSession, tryTransition } from "../../src/sessions/store.js";
 import type { OvError } from "../../src/core/errors.js";
@@ -53,6 +55,50 @@ describe("sessions/status", () => {
       assert.deepEqual([all.unreadMailCount, all.unreadMailScope], [2, "to b-1"]);
       assert.match(all.agents[0]?.verbose?.logDir ?? "", /ov\/logs\//);
       assert.ok(all.agents.find((a) => a.name === "b-1")?.verbose?.inboxUpdatedAt);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it("lists refs in-process exactly as for-each-ref does, loose, packed and mixed", async () => {
+    const repo = tempRepo({ commit: true });
+    try {
+      const deps = await repo.deps();
+      for (const n of ["a-1", "a-2", "a-3"]) await createSession(deps, sessionFor(n));
+      await createRun(deps);
+      const patterns = ["refs/ov/sessions/", "refs/ov/runs/current", "refs/ov/mail/"];
+      const viaGit = () =>
+        repo
+          .git("for-each-ref", "--format=%(objectname) %(refname)", ...patterns)
+          .split("\n")
+          .map((l) => ({ oid: l.split(" ")[0], ref: l.split(" ")[1] }));
+      assert.deepEqual(listFilesBackend(deps.repo.commonDir, patterns), viaGit());
+      repo.git("pack-refs", "--all");
+      await tryTransition(deps, "a-2", "working"); // a-2 loose again, newer than its packed entry
+      const listed = listFilesBackend(deps.repo.commonDir, patterns);
+      assert.deepEqual(listed, viaGit());
+      assert.equal(listed.length, 4);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it("reads loose objects in-process and falls back to cat-file once they are packed, with equal results", async () => {
+    const repo = tempRepo({ commit: true });
+    try {
+      const deps = await repo.deps();
+      await createSession(deps, sessionFor("p-1"));
+      await sendMail(deps, { from: "x", to: "p-1", subject: "s", body: "b" });
+      const tip = repo.git("rev-parse", "refs/ov/sessions/p-1");
+      const loose = readLoosePath(deps.repo.commonDir, tip, "session.json");
+      assert.equal(loose?.body.toString(), repo.git("show", `${tip}:session.json`) + "\n");
+      assert.equal(readLoosePath(deps.repo.commonDir, tip, "nope/x.json"), null, "definitely absent");
+      const before = await readStatus(deps, { all: true });
+      repo.git("gc", "-q");
+      assert.equal(readLoosePath(deps.repo.commonDir, tip, "session.json"), undefined, "packed: ask git");
+      const fresh = await repo.deps();
+      assert.deepEqual((await readAt(fresh, tip, "session.json"))?.body, loose?.body);
+      assert.deepEqual(await readStatus(fresh, { all: true }), before);
     } finally {
       repo.cleanup();
     }
