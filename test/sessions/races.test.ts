@@ -8,7 +8,7 @@ import { ALLOWED_FROM, createSession, tryTransition } from "../../src/sessions/s
 import type { Deps } from "../../src/store/deps.js";
 import { type TempRepo, fsck, tempRepo } from "../helpers/repo.js";
 import { sessionFor } from "./fixture.js";
-import { race } from "./racers.js";
+import { type Racer, race, startRacers } from "./racers.js";
 
 type Outcome =
   | { ok: true; prev: SessionState; next: SessionState }
@@ -27,21 +27,26 @@ function landed(repo: TempRepo, agent: string): [SessionState, SessionState][] {
 describe("sessions/races (separate processes)", () => {
   let repo: TempRepo;
   let deps: Deps;
+  let racers: Racer[];
   before(async () => {
     repo = tempRepo({ commit: true });
     deps = await repo.deps();
+    racers = await startRacers(repo.dir, 8);
   });
-  after(() => repo.cleanup());
+  after(async () => {
+    await Promise.all(racers.map((r) => r.stop()));
+    repo.cleanup();
+  });
 
   it("turn runner, stop and watchdog settling one agent end in a state the matrix allows; losers learn why", async () => {
-    for (const round of [1, 2, 3]) {
+    for (const round of [1, 2, 3, 4, 5, 6]) {
       const agent = `racer-${round}`;
       await createSession(deps, sessionFor(agent));
       await tryTransition(deps, agent, "working");
       const targets: SessionState[] = ["completed", "zombie", "working"];
       const results = (await race(
-        repo.dir,
-        targets.map((t) => ["transition", agent, t]),
+        racers,
+        targets.map((target) => ({ op: "transition", agent, target })),
       )) as Outcome[];
 
       const history = landed(repo, agent).slice(1); // drop booting -> working
@@ -70,8 +75,8 @@ describe("sessions/races (separate processes)", () => {
   it("loses no update: 8 processes x 100 activity updates on one agent", async () => {
     await createSession(deps, sessionFor("busy-1"));
     await race(
-      repo.dir,
-      Array.from({ length: 8 }, () => ["updates", "busy-1", "100"]),
+      racers,
+      racers.map(() => ({ op: "updates", agent: "busy-1", count: 100 })),
     );
     const doc = await readSession(deps, "busy-1");
     assert.equal(doc.kind === "ok" && doc.value.turns, 800, "every read-modify-write counted");
@@ -81,8 +86,8 @@ describe("sessions/races (separate processes)", () => {
 
   it("concurrent slings asking for a current run end with one run, and all get its id", async () => {
     const results = (await race(
-      repo.dir,
-      Array.from({ length: 4 }, () => ["ensure-run"]),
+      racers.slice(0, 4),
+      racers.slice(0, 4).map(() => ({ op: "ensure-run" })),
     )) as { runId: string }[];
     const ids = new Set(results.map((r) => r.runId));
     assert.equal(ids.size, 1);
