@@ -156,7 +156,10 @@ function mapResult(v: Record<string, unknown>): RuntimeEvent {
   if (typeof v.session_id === "string" && v.session_id !== "") ev.sessionId = v.session_id;
   if (isNum(v.duration_ms)) ev.durationMs = v.duration_ms;
   if (isNum(v.num_turns)) ev.numTurns = v.num_turns;
-  if (isNum(v.total_cost_usd)) ev.costUsd = v.total_cost_usd;
+  const turnCost = sinceLastResult(v.model_usage_since_last_result);
+  if (turnCost !== undefined) ev.costUsd = turnCost;
+  else if (isNum(v.total_cost_usd)) ev.costUsd = v.total_cost_usd;
+  if (isNum(v.total_cost_usd)) ev.sessionCostUsd = v.total_cost_usd;
   const usage = mapUsage(v.usage);
   if (usage) ev.usage = usage;
   if (typeof v.result === "string") ev.text = v.result;
@@ -164,6 +167,14 @@ function mapResult(v: Record<string, unknown>): RuntimeEvent {
   if (Array.isArray(v.errors))
     ev.errors = v.errors.map((e) => (typeof e === "string" ? e : JSON.stringify(e)));
   return ev;
+}
+
+/** Claude's total_cost_usd accumulates across `--resume`; the per-turn cost is this map's sum. */
+function sinceLastResult(m: unknown): number | undefined {
+  if (!isRecord(m)) return undefined;
+  let sum = 0;
+  for (const u of Object.values(m)) if (isRecord(u) && isNum(u.costUSD)) sum += u.costUSD;
+  return sum;
 }
 
 function mapUsage(u: unknown): (RuntimeEvent & { kind: "result" })["usage"] | undefined {

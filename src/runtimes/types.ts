@@ -17,7 +17,11 @@ export type RuntimeEvent =
       sessionId?: string;
       durationMs?: number;
       numTurns?: number;
+      /** This turn's cost (Claude's `model_usage_since_last_result`, else `total_cost_usd`). */
       costUsd?: number;
+      /** Claude's `total_cost_usd`: cumulative over the conversation, earlier resumed turns included. */
+      sessionCostUsd?: number;
+      /** This turn's tokens, summed over its model calls. */
       usage?: {
         inputTokens: number;
         outputTokens: number;

@@ -79,7 +79,7 @@ describe("claude stream parser", () => {
         results.map((l) => [
           l.subtype,
           l.is_error,
-          l.total_cost_usd,
+          turnCost(l),
           (l.usage as { input_tokens: number }).input_tokens,
           l.session_id,
         ]),
@@ -107,6 +107,7 @@ describe("claude stream parser", () => {
     assert.equal(result.isError, false);
     assert.equal(result.sessionId, init.sessionId);
     assert.equal(result.costUsd, 0.000632);
+    assert.equal(result.sessionCostUsd, 0.000632);
     assert.deepEqual(result.usage, {
       inputTokens: 123,
       outputTokens: 7,
@@ -115,6 +116,13 @@ describe("claude stream parser", () => {
     });
     assert.equal(result.text, "Hello from the stub.");
     assert.equal(result.terminalReason, "completed");
+  });
+
+  it("reports this turn's cost, not Claude's cumulative total, after --resume (c-resume)", () => {
+    const r = only(parseAll(fixture("c-resume")), "result")[0]!;
+    assert.equal(r.costUsd, 0.00026000000000000003);
+    assert.equal(r.sessionCostUsd, 0.000892);
+    assert.deepEqual([r.usage?.inputTokens, r.usage?.outputTokens], [50, 3]);
   });
 
   it("maps tool calls, results and a system line of a write-and-commit turn (b-write-commit)", () => {
@@ -227,6 +235,13 @@ describe("claude stream parser", () => {
     assert.deepEqual(ev.at(-1), { kind: "result", isError: true, subtype: "unknown" });
   });
 });
+
+/** The per-turn cost a result line should map to: the since-last-result sum, else the total. */
+function turnCost(l: Line): unknown {
+  const since = l.model_usage_since_last_result as Record<string, { costUSD: number }> | undefined;
+  if (since === undefined) return l.total_cost_usd;
+  return Object.values(since).reduce((a, u) => a + u.costUSD, 0);
+}
 
 function blocks(l: Line, type: string): Record<string, unknown>[] {
   const c = (l.message as { content?: unknown })?.content;

@@ -71,7 +71,8 @@ describe("scripted agent: turns and resume", () => {
       const init2 = t2.events[0]!;
       assert.ok(init2.kind === "init");
       assert.equal(init2.sessionId, init.sessionId);
-      assert.equal(resultOf(t2.events).text, "turn two done");
+      const r2 = resultOf(t2.events);
+      assert.deepEqual([r2.text, r2.costUsd, r2.sessionCostUsd], ["turn two done", 0.25, 0.5]);
       assert.equal(git(worktree, "log", "-1", "--format=%s"), "second");
 
       const t3 = await scriptedTurn(worktree, "nudge", { resume: init.sessionId });

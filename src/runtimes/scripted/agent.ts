@@ -68,6 +68,7 @@ export async function runScriptedAgent(
       agent: env.GIT_OV_AGENT ?? null,
       script: null,
       prompts: [],
+      costUsd: 0,
     };
   }
   let code: number | null = null;
@@ -124,6 +125,7 @@ async function runTurn(t: TurnInput): Promise<TurnOutcome> {
     script?.model ?? "scripted",
     script?.usage ?? { inputTokens: 0, outputTokens: 0 },
     script?.costUsd ?? 0,
+    session.costUsd,
   );
   if (script === null) {
     emit.init(t.cwd);
@@ -160,6 +162,8 @@ async function runTurn(t: TurnInput): Promise<TurnOutcome> {
     }
   }
   emit.result({ isError: false, subtype: "success", text: emit.lastText, terminalReason: "completed" });
+  session.costUsd = emit.totalCost(false);
+  await writeScriptedSession(t.ovDir, session);
   return { kind: "done", isError: false };
 }
 

@@ -30,7 +30,14 @@ export class ClaudeEmitter {
     private readonly model: string,
     private readonly usage: { inputTokens: number; outputTokens: number },
     private readonly costUsd: number,
+    /** Cost of the conversation's earlier turns (Claude's total_cost_usd accumulates across resumes). */
+    private readonly priorCostUsd = 0,
   ) {}
+
+  /** What `total_cost_usd` will say once this turn's result is out. */
+  totalCost(isError: boolean): number {
+    return this.priorCostUsd + (isError ? 0 : this.costUsd);
+  }
 
   init(cwd: string): void {
     this.line({
@@ -78,8 +85,20 @@ export class ClaudeEmitter {
   }
 
   result(r: ResultFields): void {
-    const failedEarly = r.subtype !== "success";
-    const usage = failedEarly ? { inputTokens: 0, outputTokens: 0 } : this.usage;
+    // Failed model calls cost nothing, as with Claude's API-error results.
+    const usage = r.isError ? { inputTokens: 0, outputTokens: 0 } : this.usage;
+    const cost = r.isError ? 0 : this.costUsd;
+    const since = r.isError
+      ? {}
+      : {
+          [this.model]: {
+            inputTokens: usage.inputTokens,
+            outputTokens: usage.outputTokens,
+            cacheReadInputTokens: 0,
+            cacheCreationInputTokens: 0,
+            costUSD: cost,
+          },
+        };
     this.line({
       type: "result",
       subtype: r.subtype,
@@ -90,7 +109,7 @@ export class ClaudeEmitter {
       result: r.text,
       stop_reason: r.isError ? null : "end_turn",
       session_id: this.sessionId,
-      total_cost_usd: failedEarly ? 0 : this.costUsd,
+      total_cost_usd: this.totalCost(r.isError),
       usage: {
         input_tokens: usage.inputTokens,
         cache_creation_input_tokens: 0,
@@ -98,6 +117,7 @@ export class ClaudeEmitter {
         output_tokens: usage.outputTokens,
       },
       modelUsage: {},
+      model_usage_since_last_result: since,
       permission_denials: this.denials,
       terminal_reason: r.terminalReason,
       ...(r.errors ? { errors: r.errors } : {}),

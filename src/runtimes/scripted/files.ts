@@ -66,6 +66,8 @@ export interface ScriptedSession {
   script: string | null;
   /** Every user turn received, in order; its length is the number of turns started. */
   prompts: string[];
+  /** Sum of the costs of finished turns (reported cumulatively, as Claude does). */
+  costUsd: number;
 }
 
 export function sessionFile(ovDir: string, sessionId: string): string {
@@ -84,6 +86,7 @@ export async function readScriptedSession(ovDir: string, sessionId: string): Pro
       agent: typeof v.agent === "string" ? v.agent : null,
       script: typeof v.script === "string" ? v.script : null,
       prompts: v.prompts.filter((p): p is string => typeof p === "string"),
+      costUsd: typeof v.costUsd === "number" ? v.costUsd : 0,
     };
   } catch {
     return null;
