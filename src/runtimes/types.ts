@@ -4,6 +4,8 @@ import type { Session } from "../sessions/session.js";
  * A typed event parsed from a runtime's output stream (Claude stream-json shaped). `text` with
  * `apiError` is the CLI's synthetic message for a failed model call (the `result` that follows has
  * `isError`). A `result` may have `subtype: "success"` and still `isError: true` (API errors, timeouts).
+ * `other` carries lines the runner does not act on: `system/<subtype>`, `control_response`, … and,
+ * with type `unparsed`, a non-JSON line (raw = its first 500 characters: diagnostics, not progress).
  */
 export type RuntimeEvent =
   | { kind: "init"; sessionId: string; model?: string; tools?: string[]; permissionMode?: string }

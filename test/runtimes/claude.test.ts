@@ -168,9 +168,10 @@ describe("claude runtime: ensureAvailable", () => {
 });
 
 describe("runtime registry", () => {
-  it("knows claude and scripted", () => {
+  it("knows claude and scripted", async () => {
     assert.deepEqual([...RUNTIMES], ["claude", "scripted"]);
     for (const name of RUNTIMES) assert.equal(getRuntime(name).name, name);
+    await getRuntime("scripted").ensureAvailable(config({}));
   });
   it("rejects an unknown runtime with the list and a suggestion", () => {
     assert.throws(
