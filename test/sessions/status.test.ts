@@ -11,7 +11,7 @@ import { readStatus } from "../../src/sessions/status.js";
 import { createSession, tryTransition } from "../../src/sessions/store.js";
 import type { OvError } from "../../src/core/errors.js";
 import { tempRepo } from "../helpers/repo.js";
-import { sessionFor } from "./fixture.js";
+import { pushRaw, sessionFor } from "./fixture.js";
 
 describe("sessions/status", () => {
   it("scopes to the current run plus run-less agents, counts unread mail per inbox, and lists worktrees", async () => {
@@ -99,6 +99,20 @@ describe("sessions/status", () => {
       const fresh = await repo.deps();
       assert.deepEqual((await readAt(fresh, tip, "session.json"))?.body, loose?.body);
       assert.deepEqual(await readStatus(fresh, { all: true }), before);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it("reports an unreadable current-run pointer and shows every run instead", async () => {
+    const repo = tempRepo();
+    try {
+      const deps = await repo.deps();
+      await createSession(deps, sessionFor("a-1", { runId: "run-x" }));
+      const bad = pushRaw(repo.dir, "refs/ov/runs/current", "current.json", "[]");
+      const r = await readStatus(deps, {});
+      assert.deepEqual([r.currentRunId, r.scope, r.agents.length], [null, "all", 1]);
+      assert.equal(r.problems[0]?.commit, bad);
     } finally {
       repo.cleanup();
     }
