@@ -153,6 +153,7 @@ export async function main(): Promise<{ rows: string[][] }> {
   } finally {
     for (const r of [...repos, empty]) r.cleanup();
   }
+  rows.push(["readStatus in-process, warm, 100 agents, p50 (ms)", warm.toFixed(2), "", ""]);
   rows.push([
     `tryTransition in-process, p50 of ${TRANSITIONS} (ms)`,
     (await transitionP50()).toFixed(2),
