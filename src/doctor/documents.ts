@@ -8,4 +8,10 @@ export interface DocumentKind {
   check(deps: Deps): Promise<DocProblem[]>;
 }
 
-export const DOCUMENT_KINDS: DocumentKind[] = [];
+export const DOCUMENT_KINDS: DocumentKind[] = [
+  {
+    name: "mail",
+    prefix: "refs/ov/mail/",
+    check: async (deps) => (await import("../mail/doctor.js")).checkMailDocuments(deps),
+  },
+];
