@@ -1,4 +1,5 @@
 import { OvError } from "../core/errors.js";
+import { parseTree } from "../git/objects.js";
 import { isoTime } from "../sys/clock.js";
 import type { Deps } from "../store/deps.js";
 import type { TreeDraft } from "../store/draft.js";
@@ -74,12 +75,27 @@ export async function readMessagesIn(
   return { messages, problems };
 }
 
-/** Unread mail of `agent`, oldest first: reads the tip's `unread/` only, so O(unread) at any history size. */
+/**
+ * Unread mail of `agent`, oldest first. Reads `<tip>:unread` and its blobs only (two pipelined
+ * cat-file round trips), so the cost is O(unread) at any history size.
+ */
 export async function listUnread(deps: Deps, agent: string): Promise<Inbox> {
   const ref = mailRef(agent);
-  const { draft, tip } = await deps.store.open(ref);
-  if (!tip) return { agent, ref, tip, messages: [], problems: [] };
-  const { messages, problems } = await readMessagesIn(deps, draft, UNREAD_DIR, { ref, commit: tip });
+  const tip = await deps.git.refs.read(ref);
+  const empty: Inbox = { agent, ref, tip, messages: [], problems: [] };
+  if (!tip) return empty;
+  const tree = await deps.git.readObject(`${tip}:${UNREAD_DIR}`);
+  if (tree?.type !== "tree") return empty;
+  const entries = parseTree(tree.body).filter((e) => e.mode !== "40000");
+  const bodies = await Promise.all(entries.map((e) => deps.git.readObject(e.oid)));
+  const messages: Message[] = [];
+  const problems: DocProblem[] = [];
+  entries.forEach((e, i) => {
+    const where = { ref, commit: tip, path: `${UNREAD_DIR}/${e.name}` };
+    const res = parseMessage(bodies[i]?.body.toString("utf8"), where);
+    if (res.ok) messages.push(res.value);
+    else problems.push(res.problem);
+  });
   messages.sort(compareDelivery);
   return { agent, ref, tip, messages, problems };
 }

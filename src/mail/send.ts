@@ -6,7 +6,7 @@ import type { CommitNote } from "../store/message.js";
 import { dispatchMail } from "./dispatch.js";
 import { readSeq, unreadPath } from "./inbox.js";
 import { type SendOptions, type SendPlan, planSend } from "./send-check.js";
-import { INBOX_FILE, type Message, type SendInput, type SendResult, mailRef } from "./types.js";
+import { INBOX_FILE, type Message, UNREAD_DIR, type SendInput, type SendResult, mailRef } from "./types.js";
 
 export type { SendOptions } from "./send-check.js";
 
@@ -46,7 +46,10 @@ export async function sendMail(deps: Deps, input: SendInput, opts: SendOptions =
     for (const copy of copies) {
       const ref = mailRef(copy.to);
       const draft = drafts.get(ref)!;
-      const seq = (await readSeq(draft)) + 1;
+      // Load the root first, then fetch the counter and the unread/ tree in one pipelined round trip.
+      await draft.list("");
+      const [last] = await Promise.all([readSeq(draft), draft.list(UNREAD_DIR)]);
+      const seq = last + 1;
       await draft.write(unreadPath(copy.id), canonicalJson({ ...copy, seq }));
       await draft.write(INBOX_FILE, canonicalJson({ v: 1, seq }));
       writes.set(ref, { note: sendNote(copy, plan), author: copy.from });
