@@ -18,3 +18,5 @@ export { replySubject, replyTo } from "./reply.js";
 export type { SendOptions } from "./send.js";
 export { newMessageId, sendMail } from "./send.js";
 export * from "./types.js";
+export type { SentMail } from "./since.js";
+export { mailTips, sentSince } from "./since.js";
