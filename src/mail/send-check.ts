@@ -47,6 +47,17 @@ function configuredMaxBody(deps: Deps): Promise<number> {
 
 /** Validates everything about a send before anything is written; throws a one-line OvError. */
 export async function planSend(deps: Deps, input: SendInput, opts: SendOptions): Promise<SendPlan> {
+  const fields = checkFields(input, opts.maxBodyBytes ?? (await configuredMaxBody(deps)));
+  const to = String(input.to ?? "");
+  const group = isGroupAddress(to) ? to.toLowerCase() : undefined;
+  const recipients = group ? await resolveGroup(deps, to, fields.from) : [recipientName(to)];
+  const warnings = group ? [] : await recipientWarnings(deps, recipients[0]!, opts);
+  if (fields.type === "merge_ready") warnings.push(...(await reviewerWarnings(deps, fields.from)));
+  return { ...fields, group, recipients, warnings };
+}
+
+/** Checks the message itself (everything but the recipient). */
+function checkFields(input: SendInput, maxBody: number): Omit<SendPlan, "group" | "recipients" | "warnings"> {
   const from = senderName(String(input.from ?? ""));
   const type = mailType(String(input.type ?? "status"));
   const prio = priority(String(input.priority ?? "normal"));
@@ -54,11 +65,10 @@ export async function planSend(deps: Deps, input: SendInput, opts: SendOptions):
     throw new OvError("MAIL", "mail subject is empty", { hint: "pass --subject '<what this is about>'" });
   }
   if (typeof input.body !== "string") throw new OvError("MAIL", "mail body must be text");
-  const max = opts.maxBodyBytes ?? (await configuredMaxBody(deps));
   const size = Buffer.byteLength(input.body, "utf8");
-  if (size > max) {
-    throw new OvError("MAIL", `mail body is ${size} bytes, over the ${max}-byte limit`, {
-      data: { size, max },
+  if (size > maxBody) {
+    throw new OvError("MAIL", `mail body is ${size} bytes, over the ${maxBody}-byte limit`, {
+      data: { size, max: maxBody },
       hint: "put large content in a file or commit and mail its path (limit: config mail.maxBodyBytes)",
     });
   }
@@ -70,23 +80,7 @@ export async function planSend(deps: Deps, input: SendInput, opts: SendOptions):
   }
   const payload = input.payload ?? null;
   checkPayload(type, payload);
-  const to = String(input.to ?? "");
-  const group = isGroupAddress(to) ? to.toLowerCase() : undefined;
-  const recipients = group ? await resolveGroup(deps, to, from) : [recipientName(to)];
-  const warnings = group ? [] : await recipientWarnings(deps, recipients[0]!, opts);
-  if (type === "merge_ready") warnings.push(...(await reviewerWarnings(deps, from)));
-  return {
-    from,
-    subject: input.subject,
-    body: input.body,
-    type,
-    priority: prio,
-    threadId,
-    payload,
-    group,
-    recipients,
-    warnings,
-  };
+  return { from, subject: input.subject, body: input.body, type, priority: prio, threadId, payload };
 }
 
 /** Refuses a terminal recipient; warns about a recipient that has no session yet. */
