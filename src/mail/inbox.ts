@@ -27,6 +27,27 @@ export interface AckResult {
   commit: string | undefined;
 }
 
+const CACHE_MAX = 4096;
+const parsed = new WeakMap<Deps, Map<string, Message>>();
+
+/**
+ * Validated messages by (blob id, file name), per deps: blobs are immutable, so a long-lived process
+ * (turn engine, watchdog, serve) re-reads only an inbox's tree and its new blobs.
+ */
+function parsedCache(deps: Deps): Map<string, Message> {
+  let cache = parsed.get(deps);
+  if (!cache) {
+    cache = new Map();
+    parsed.set(deps, cache);
+  }
+  return cache;
+}
+
+function remember(cache: Map<string, Message>, key: string, m: Message): void {
+  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  cache.set(key, m);
+}
+
 /** Delivery order: arrival number in the inbox, then creation time, then id. */
 export function compareDelivery(a: Message, b: Message): number {
   return (
@@ -87,14 +108,20 @@ export async function listUnread(deps: Deps, agent: string): Promise<Inbox> {
   const tree = await deps.git.readObject(`${tip}:${UNREAD_DIR}`);
   if (tree?.type !== "tree") return empty;
   const entries = parseTree(tree.body).filter((e) => e.mode !== "40000");
-  const bodies = await Promise.all(entries.map((e) => deps.git.readObject(e.oid)));
-  const messages: Message[] = [];
+  const cache = parsedCache(deps);
+  const todo = entries.filter((e) => !cache.has(`${e.oid} ${e.name}`));
+  const bodies = await Promise.all(todo.map((e) => deps.git.readObject(e.oid)));
   const problems: DocProblem[] = [];
-  entries.forEach((e, i) => {
+  todo.forEach((e, i) => {
     const where = { ref, commit: tip, path: `${UNREAD_DIR}/${e.name}` };
     const res = parseMessage(bodies[i]?.body.toString("utf8"), where);
-    if (res.ok) messages.push(res.value);
+    if (res.ok) remember(cache, `${e.oid} ${e.name}`, res.value);
     else problems.push(res.problem);
+  });
+  // Copies, so a caller mutating its result cannot change what the next caller gets.
+  const messages = entries.flatMap((e) => {
+    const m = cache.get(`${e.oid} ${e.name}`);
+    return m ? [{ ...m }] : [];
   });
   messages.sort(compareDelivery);
   return { agent, ref, tip, messages, problems };
