@@ -16,4 +16,5 @@ export const NAMESPACES: Record<string, Loader> = {
   agents: () => import("./commands/agents/index.js"),
   run: () => import("./commands/run/index.js"),
   group: () => import("./commands/group/index.js"),
+  mail: () => import("./commands/mail/index.js"),
 };

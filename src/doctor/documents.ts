@@ -25,4 +25,9 @@ export const DOCUMENT_KINDS: DocumentKind[] = [
     prefix: "refs/ov/groups/",
     check: async (deps) => (await import("../sessions/doctor.js")).groupProblems(deps),
   },
+  {
+    name: "mail",
+    prefix: "refs/ov/mail/",
+    check: async (deps) => (await import("../mail/doctor.js")).checkMailDocuments(deps),
+  },
 ];
