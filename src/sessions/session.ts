@@ -83,7 +83,7 @@ export const sessionValidator: Validator<Session> = shape<Session>({
   lastActivity: str,
   escalationLevel: int,
   stalledSince: nullable(str),
-  reason: (v, p) => nullable(str)(optional(str)(v, p) ?? null, p),
+  reason: nullable(str),
 });
 
 export function isTerminal(state: SessionState): boolean {

@@ -26,7 +26,12 @@ export interface ChildSpec {
 /** Spawns a child (detached group), writes `stdin` and closes it, tees stderr to a file. Throws when it cannot start. */
 export function startChild(spec: ChildSpec): Promise<ChildHandle> {
   return new Promise((resolve, reject) => {
-    const child = spawn(spec.cmd, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    const child = spawn(spec.cmd, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
     let settled = false;
     child.once("error", (e) => {
       if (!settled) {

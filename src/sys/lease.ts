@@ -19,7 +19,12 @@ export type LeaseAttempt = { ok: true; holder: LeaseHolder } | { ok: false; hold
 export function readLease(path: string): LeaseHolder | undefined {
   try {
     const v = JSON.parse(readFileSync(path, "utf8")) as Partial<LeaseHolder>;
-    if (typeof v.pid === "number" && typeof v.host === "string" && typeof v.started === "number" && typeof v.token === "string") {
+    if (
+      typeof v.pid === "number" &&
+      typeof v.host === "string" &&
+      typeof v.started === "number" &&
+      typeof v.token === "string"
+    ) {
       return v as LeaseHolder;
     }
   } catch {
@@ -55,8 +60,19 @@ function createExclusive(path: string, holder: LeaseHolder): boolean {
  * or whose file is unreadable and older than `tornGraceMs`, is taken over under a short-lived
  * `<path>.takeover` guard so two takers cannot both win.
  */
-export function tryAcquireLease(path: string, nowMs: number, purpose?: string, tornGraceMs = 2000): LeaseAttempt {
-  const holder: LeaseHolder = { pid: process.pid, host: currentHost(), started: nowMs, token: randomToken(12), ...(purpose ? { purpose } : {}) };
+export function tryAcquireLease(
+  path: string,
+  nowMs: number,
+  purpose?: string,
+  tornGraceMs = 2000,
+): LeaseAttempt {
+  const holder: LeaseHolder = {
+    pid: process.pid,
+    host: currentHost(),
+    started: nowMs,
+    token: randomToken(12),
+    ...(purpose ? { purpose } : {}),
+  };
   if (createExclusive(path, holder)) return { ok: true, holder };
   const cur = readLease(path);
   const stale = cur ? holderDead(cur) : ageMs(path, nowMs) > tornGraceMs;
@@ -68,7 +84,9 @@ export function tryAcquireLease(path: string, nowMs: number, purpose?: string, t
   try {
     // Re-check under the guard: another taker may already have replaced the dead lease.
     const again = readLease(path);
-    const stillStale = again ? holderDead(again) && again.token === cur?.token : ageMs(path, nowMs) > tornGraceMs || !existsPath(path);
+    const stillStale = again
+      ? holderDead(again) && again.token === cur?.token
+      : ageMs(path, nowMs) > tornGraceMs || !existsPath(path);
     if (!stillStale) return { ok: false, holder: again };
     safeUnlink(path);
     return createExclusive(path, holder) ? { ok: true, holder } : { ok: false, holder: readLease(path) };

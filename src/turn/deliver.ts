@@ -41,7 +41,13 @@ export function markPending(deps: Deps, agent: string): void {
  * ran cleanly, so a crash loses nothing. A pending mark left while we held the lock is honoured
  * after release, so no wake-up is lost.
  */
-export async function deliverTurns(deps: Deps, agent: string, env: TurnEnvironment, prompt?: string, locks?: TurnLocks): Promise<TurnResult[]> {
+export async function deliverTurns(
+  deps: Deps,
+  agent: string,
+  env: TurnEnvironment,
+  prompt?: string,
+  locks?: TurnLocks,
+): Promise<TurnResult[]> {
   const turnLocks = locks ?? new TurnLocks(ovDir(deps.repo), deps.clock);
   const results: TurnResult[] = [];
   let nextPrompt = prompt;
@@ -65,7 +71,13 @@ export async function deliverTurns(deps: Deps, agent: string, env: TurnEnvironme
   }
 }
 
-async function runWhileWork(deps: Deps, agent: string, env: TurnEnvironment, prompt: string | undefined, results: TurnResult[]): Promise<void> {
+async function runWhileWork(
+  deps: Deps,
+  agent: string,
+  env: TurnEnvironment,
+  prompt: string | undefined,
+  results: TurnResult[],
+): Promise<void> {
   let first = prompt;
   for (;;) {
     rmSync(pendingPath(deps, agent), { force: true });
@@ -73,7 +85,9 @@ async function runWhileWork(deps: Deps, agent: string, env: TurnEnvironment, pro
     if (read.kind !== "ok" || isTerminal(read.value.state)) return;
     const session = read.value;
     const unread = await listUnread(deps, agent);
-    const parts = [first, unread.length > 0 ? formatMailBatch(unread) : undefined].filter((p): p is string => !!p);
+    const parts = [first, unread.length > 0 ? formatMailBatch(unread) : undefined].filter(
+      (p): p is string => !!p,
+    );
     if (parts.length === 0) return;
     first = undefined;
     const result = await runTurn(deps, {
@@ -92,7 +106,11 @@ async function runWhileWork(deps: Deps, agent: string, env: TurnEnvironment, pro
     const delivered = result.ran && (result.cleanResult || result.exitCode === 0);
     if (unread.length > 0 && delivered) {
       try {
-        await ackMessages(deps, agent, unread.map((m) => m.id));
+        await ackMessages(
+          deps,
+          agent,
+          unread.map((m) => m.id),
+        );
       } catch (e) {
         env.echo?.(`[turn:warn] ${agent}: could not ack delivered mail: ${messageOf(e)}`);
       }

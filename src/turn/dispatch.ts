@@ -16,7 +16,11 @@ export type DispatchOutcome = "started" | "pending" | "skipped";
  * `git ov turn <agent>` unless a live turn holds the lock (that turn sees the mark before it lets
  * go, and re-checks it after release, so no wake-up is lost). Idempotent.
  */
-export async function dispatchAgents(deps: Deps, agents: readonly string[], selfBin: string): Promise<Record<string, DispatchOutcome>> {
+export async function dispatchAgents(
+  deps: Deps,
+  agents: readonly string[],
+  selfBin: string,
+): Promise<Record<string, DispatchOutcome>> {
   const out: Record<string, DispatchOutcome> = {};
   for (const agent of new Set(agents)) {
     const read = await readSession(deps, agent);

@@ -51,10 +51,16 @@ export class TurnLocks {
         if (res.ok) return this.handle(agent, path, res.holder, releaseLocal, tail);
         if (this.clock.now() >= deadline) {
           const h = res.holder;
-          throw new OvError("LOCKED", `agent '${agent}' is busy: its turn lock is held${h ? ` by pid ${h.pid} on ${h.host} since ${isoTime(h.started)}` : ""}`, {
-            data: { agent, holder: h ?? null, lockPath: path },
-            hint: h ? "wait for the turn to finish, or `git ov stop` the agent" : `if no turn is running, remove ${path}`,
-          });
+          throw new OvError(
+            "LOCKED",
+            `agent '${agent}' is busy: its turn lock is held${h ? ` by pid ${h.pid} on ${h.host} since ${isoTime(h.started)}` : ""}`,
+            {
+              data: { agent, holder: h ?? null, lockPath: path },
+              hint: h
+                ? "wait for the turn to finish, or `git ov stop` the agent"
+                : `if no turn is running, remove ${path}`,
+            },
+          );
         }
         await this.clock.sleep(this.pollMs);
       }
@@ -70,7 +76,13 @@ export class TurnLocks {
     return readLease(turnLockPath(this.ovDir, agent));
   }
 
-  private handle(agent: string, path: string, holder: LeaseHolder, releaseLocal: () => void, tail: Promise<void>): TurnLockHandle {
+  private handle(
+    agent: string,
+    path: string,
+    holder: LeaseHolder,
+    releaseLocal: () => void,
+    tail: Promise<void>,
+  ): TurnLockHandle {
     let released = false;
     return {
       agent,

@@ -60,14 +60,36 @@ export async function runTurn(deps: Deps, input: RunTurnInput): Promise<TurnResu
   const { agent } = input;
   const started = deps.clock.now();
   const base: TurnResult = {
-    agent, turn: 0, ran: false, exitCode: null, cleanResult: false, terminalMail: false, events: 0, stalled: false,
-    aborted: false, initialState: null, finalState: null, transitionRejected: null, runtimeSessionId: null,
-    durationMs: 0, usage: null, costUsd: null, reason: null, logDir: null,
+    agent,
+    turn: 0,
+    ran: false,
+    exitCode: null,
+    cleanResult: false,
+    terminalMail: false,
+    events: 0,
+    stalled: false,
+    aborted: false,
+    initialState: null,
+    finalState: null,
+    transitionRejected: null,
+    runtimeSessionId: null,
+    durationMs: 0,
+    usage: null,
+    costUsd: null,
+    reason: null,
+    logDir: null,
   };
   const read = await readSession(deps, agent);
-  if (read.kind !== "ok") return { ...base, reason: read.kind === "missing" ? "no session" : "session document is invalid" };
+  if (read.kind !== "ok")
+    return { ...base, reason: read.kind === "missing" ? "no session" : "session document is invalid" };
   const session = read.value;
-  if (session.state === "completed" || session.state === "zombie") return { ...base, initialState: session.state, finalState: session.state, reason: `agent is ${session.state}` };
+  if (session.state === "completed" || session.state === "zombie")
+    return {
+      ...base,
+      initialState: session.state,
+      finalState: session.state,
+      reason: `agent is ${session.state}`,
+    };
 
   const turn = session.turns + 1;
   const ov = ovDir(deps.repo);
@@ -81,9 +103,23 @@ export async function runTurn(deps: Deps, input: RunTurnInput): Promise<TurnResu
   let child: ChildHandle | undefined;
   let spawnError: string | null = null;
   try {
-    const spec = input.runtime.buildTurn({ session, worktree: session.worktree, prompt: input.prompt, resume: session.runtimeSessionId, baseEnv: input.baseEnv, config: input.config });
+    const spec = input.runtime.buildTurn({
+      session,
+      worktree: session.worktree,
+      prompt: input.prompt,
+      resume: session.runtimeSessionId,
+      baseEnv: input.baseEnv,
+      config: input.config,
+    });
     if (!existsSync(spec.cwd)) throw new Error(`worktree ${spec.cwd} does not exist`);
-    child = await startChild({ cmd: spec.cmd, args: spec.args, cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdin: spec.stdin, stderrPath: journal.stderrPath });
+    child = await startChild({
+      cmd: spec.cmd,
+      args: spec.args,
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      stdin: spec.stdin,
+      stderrPath: journal.stderrPath,
+    });
   } catch (e) {
     spawnError = messageOf(e);
     log("error", `runtime failed to start: ${spawnError}`);
@@ -108,7 +144,8 @@ export async function runTurn(deps: Deps, input: RunTurnInput): Promise<TurnResu
     }
   }
 
-  res.terminalMail = res.events > 0 && (await sentTerminalMailSince(deps.git, baseline, agent, input.terminalTypes));
+  res.terminalMail =
+    res.events > 0 && (await sentTerminalMailSince(deps.git, baseline, agent, input.terminalTypes));
   const decision = decideFinalState({ ...res, spawnError });
   res.reason = decision.reason;
   res.durationMs = deps.clock.now() - started;
@@ -136,7 +173,17 @@ export async function runTurn(deps: Deps, input: RunTurnInput): Promise<TurnResu
     log("warn", res.transitionRejected);
   }
   log("info", `turn ${turn} settled: ${res.finalState} (${decision.reason})`);
-  journal.event({ at: now, agent, turn, kind: "turn_end", finalState: res.finalState, reason: decision.reason, exitCode: res.exitCode, usage: res.usage, costUsd: res.costUsd });
+  journal.event({
+    at: now,
+    agent,
+    turn,
+    kind: "turn_end",
+    finalState: res.finalState,
+    reason: decision.reason,
+    exitCode: res.exitCode,
+    usage: res.usage,
+    costUsd: res.costUsd,
+  });
   return res;
 }
 
@@ -156,7 +203,12 @@ async function consume(
     if (res.stalled || res.aborted) return;
     if (why === "stall") res.stalled = true;
     else res.aborted = true;
-    log("error", why === "stall" ? `no runtime event for ${input.stallMs} ms — terminating (SIGTERM)` : "aborted — terminating (SIGTERM)");
+    log(
+      "error",
+      why === "stall"
+        ? `no runtime event for ${input.stallMs} ms — terminating (SIGTERM)`
+        : "aborted — terminating (SIGTERM)",
+    );
     child.kill("SIGTERM");
     killTimer = setTimeout(() => child.kill("SIGKILL"), input.killGraceMs);
   };
@@ -199,7 +251,10 @@ async function onEvent(
 ): Promise<void> {
   journal.event({ at: isoTime(deps.clock.now()), agent: session.name, turn: res.turn, ...ev });
   if (res.events === 1 && session.state === "booting") {
-    const t = await tryTransition(deps, session.name, "working", { reason: "first runtime event", note: `(turn ${res.turn})` });
+    const t = await tryTransition(deps, session.name, "working", {
+      reason: "first runtime event",
+      note: `(turn ${res.turn})`,
+    });
     if (!t.ok) log("warn", `booting -> working rejected (${t.reason})`);
   }
   const sid = ev.kind === "init" || ev.kind === "result" ? ev.sessionId : undefined;
@@ -207,10 +262,21 @@ async function onEvent(
     res.runtimeSessionId = sid;
     if (session.runtimeSessionId && session.runtimeSessionId !== sid) {
       log("warn", `resume mismatch: requested ${session.runtimeSessionId} but the runtime returned ${sid}`);
-      journal.event({ at: isoTime(deps.clock.now()), agent: session.name, kind: "resume_mismatch", requested: session.runtimeSessionId, observed: sid });
+      journal.event({
+        at: isoTime(deps.clock.now()),
+        agent: session.name,
+        kind: "resume_mismatch",
+        requested: session.runtimeSessionId,
+        observed: sid,
+      });
     }
     try {
-      await updateSession(deps, session.name, (s) => (s.runtimeSessionId === sid ? undefined : { runtimeSessionId: sid }), `runtime session ${sid}`);
+      await updateSession(
+        deps,
+        session.name,
+        (s) => (s.runtimeSessionId === sid ? undefined : { runtimeSessionId: sid }),
+        `runtime session ${sid}`,
+      );
     } catch (e) {
       log("warn", `failed to persist the runtime session id: ${messageOf(e)}`);
     }

@@ -11,7 +11,12 @@ export async function mailTips(git: Git): Promise<string[]> {
  * True when a commit reachable from the current inbox tips but not from `baseline` records a
  * message sent by `agent` with one of `types` — decided by git reachability, never by clocks.
  */
-export async function sentTerminalMailSince(git: Git, baseline: readonly string[], agent: string, types: readonly string[]): Promise<boolean> {
+export async function sentTerminalMailSince(
+  git: Git,
+  baseline: readonly string[],
+  agent: string,
+  types: readonly string[],
+): Promise<boolean> {
   const now = await mailTips(git);
   const fresh = now.filter((t) => !baseline.includes(t));
   if (fresh.length === 0 || types.length === 0) return false;
