@@ -2,7 +2,7 @@ import type { AgentName } from "../core/ids.js";
 import type { Deps } from "../store/deps.js";
 import { type DocRead, listDocs, readDoc } from "../store/documents.js";
 import type { DocProblem } from "../store/store.js";
-import { type Validator, int, nullable, oneOf, optional, shape, str } from "../store/validate.js";
+import { type Validator, int, nullable, oneOf, shape, str } from "../store/validate.js";
 
 export const SESSION_STATES = ["booting", "working", "stalled", "completed", "zombie"] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
