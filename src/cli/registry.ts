@@ -13,4 +13,5 @@ export const NAMESPACES: Record<string, Loader> = {
   doctor: () => import("./commands/doctor.js"),
   hook: () => import("./commands/hook.js"),
   turn: () => import("./commands/turn.js"),
+  nudge: () => import("./commands/nudge.js"),
 };
