@@ -17,4 +17,6 @@ export const NAMESPACES: Record<string, Loader> = {
   run: () => import("./commands/run/index.js"),
   group: () => import("./commands/group/index.js"),
   mail: () => import("./commands/mail/index.js"),
+  turn: () => import("./commands/turn.js"),
+  nudge: () => import("./commands/nudge.js"),
 };
