@@ -1,3 +1,4 @@
+import { MERGE_DOCUMENT_KINDS } from "../merge/doctor.js";
 import type { Deps } from "../store/deps.js";
 import type { DocProblem } from "../store/store.js";
 
@@ -8,4 +9,4 @@ export interface DocumentKind {
   check(deps: Deps): Promise<DocProblem[]>;
 }
 
-export const DOCUMENT_KINDS: DocumentKind[] = [];
+export const DOCUMENT_KINDS: DocumentKind[] = [...MERGE_DOCUMENT_KINDS];

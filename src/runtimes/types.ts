@@ -14,7 +14,12 @@ export type RuntimeEvent =
       durationMs?: number;
       numTurns?: number;
       costUsd?: number;
-      usage?: { inputTokens: number; outputTokens: number; cacheReadTokens?: number; cacheCreationTokens?: number };
+      usage?: {
+        inputTokens: number;
+        outputTokens: number;
+        cacheReadTokens?: number;
+        cacheCreationTokens?: number;
+      };
       text?: string;
     }
   | { kind: "other"; type: string; raw: unknown };
