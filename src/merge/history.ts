@@ -1,4 +1,3 @@
-import { encodeRefComponent } from "../core/ids.js";
 import { canonicalJson } from "../core/json.js";
 import type { Deps } from "../store/deps.js";
 import { parseDoc } from "../store/documents.js";
@@ -14,8 +13,9 @@ import {
 
 const RECENT = 20;
 
+/** `history/<path with % and / escaped>.json`: one flat, readable file per source path. */
 export function historyPath(file: string): string {
-  return `${HISTORY_DIR}/${encodeRefComponent(file)}.json`;
+  return `${HISTORY_DIR}/${file.replace(/%/g, "%25").replace(/\//g, "%2F")}.json`;
 }
 
 /** The resolution history of each file that has one (bad documents are ignored: history is advisory). */

@@ -37,7 +37,7 @@ export interface Resolvers {
 }
 
 /**
- * A resolver that runs a shell command in the worktree: `sh -c <command> ov-resolve <files…>`, with
+ * A resolver that runs a shell command in the worktree with the files appended as arguments, with
  * OV_MERGE_MODE, OV_MERGE_FILES (newline-separated), OV_MERGE_BRANCH, OV_MERGE_TARGET,
  * OV_MERGE_BRANCH_COMMIT, OV_MERGE_TARGET_COMMIT, OV_MERGE_BASE, OV_MERGE_AGENT, OV_MERGE_TASK,
  * OV_MERGE_HISTORY and OV_MERGE_REPO set. Exit 0 means it believes it resolved everything.
@@ -63,7 +63,8 @@ export function commandResolver(
       OV_MERGE_HISTORY: ctx.history.join("\n"),
       OV_MERGE_REPO: repoRoot,
     };
-    const res = await runShell(command, {
+    // Like git's merge drivers, the files are appended as arguments: `<command> "$@"`.
+    const res = await runShell(`${command} "$@"`, {
       cwd: ctx.worktree,
       env,
       args: ctx.files,

@@ -42,6 +42,7 @@ export async function enqueueBranch(
   cfg: ResolvedConfig,
   branch: string,
   into: string | undefined,
+  opts: { keepTarget: boolean },
 ): Promise<{ created: boolean; entry: QueueEntry }> {
   const tip = await deps.git.refs.read(headRef(branch));
   if (!tip) throw await unknownBranch(deps, branch);
@@ -53,7 +54,8 @@ export async function enqueueBranch(
     agent,
     task,
     parent: ctx.parent,
-    target: into ?? null,
+    // `--enqueue B --into T` fixes the target; `--branch B --into T` applies to that run only.
+    target: opts.keepTarget ? (into ?? null) : null,
     files: await changedFiles(deps, target, branch),
     source: "cli",
     requestedBy: deps.env.GIT_OV_AGENT ?? null,
@@ -84,5 +86,5 @@ export async function selectForBranch(
   const merged = targetTip !== undefined && (await isAncestor(deps.git, tip, targetTip));
   if (found && found.status !== "merged") return found;
   if (merged) throw alreadyMerged(branch, target, tip);
-  return (await enqueueBranch(deps, cfg, branch, into)).entry;
+  return (await enqueueBranch(deps, cfg, branch, into, { keepTarget: false })).entry;
 }

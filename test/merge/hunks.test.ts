@@ -83,7 +83,8 @@ describe("merge/hunks (tier 2 rules)", () => {
     for (const [b, o, t] of cases) {
       const r = tier2(b, o, t);
       assert.ok(r.text !== undefined, `resolved ${JSON.stringify([b, o, t])}`);
-      for (const line of [...o.split("\n"), ...t.split("\n")].filter(Boolean)) assert.ok(r.text.includes(line));
+      for (const line of [...o.split("\n"), ...t.split("\n")].filter(Boolean))
+        assert.ok(r.text.includes(line));
     }
   });
 

@@ -129,7 +129,9 @@ export class MergeCommand extends OvCommand {
     const { branchName } = await import("../../merge/branch.js");
     const { enqueueBranch } = await import("../../merge/select.js");
     const deps = await this.deps();
-    const res = await enqueueBranch(deps, await loadConfig(deps), branchName(branch), this.into);
+    const res = await enqueueBranch(deps, await loadConfig(deps), branchName(branch), this.into, {
+      keepTarget: true,
+    });
     const e = res.entry;
     return {
       data: { created: res.created, entry: e },
