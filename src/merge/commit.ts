@@ -94,9 +94,12 @@ export async function fastForwardCheckout(
   expected: string,
   commit: string,
 ): Promise<boolean> {
-  const head = await git.run(["rev-parse", "-q", "--verify", "HEAD"], { cwd: worktree, check: false });
-  const sym = await git.run(["symbolic-ref", "-q", "HEAD"], { cwd: worktree, check: false });
-  if (head.stdout.trim() !== expected || sym.stdout.trim() !== `refs/heads/${branch}`) return false;
+  const at = await git.run(["rev-parse", "HEAD", "--symbolic-full-name", "HEAD"], {
+    cwd: worktree,
+    check: false,
+  });
+  const [head, sym] = at.stdout.split("\n");
+  if (at.code !== 0 || head !== expected || sym !== `refs/heads/${branch}`) return false;
   // git ov records the outcome itself; the marker tells our post-merge shim to skip (user hooks still run).
   const res = await git.run(["merge", "--ff-only", "-q", commit], {
     cwd: worktree,

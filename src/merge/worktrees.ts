@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import { OvError } from "../core/errors.js";
 import type { Git } from "../git/git.js";
 
@@ -51,18 +52,14 @@ export async function assertCleanCheckout(git: Git, wt: WorktreeInfo, target: st
     check: false,
     env: { GIT_OPTIONAL_LOCKS: "0" },
   });
-  const inProgress = await git.run(["rev-parse", "-q", "--verify", "MERGE_HEAD"], {
-    cwd: wt.path,
-    check: false,
-  });
+  const merging = operationInProgress(wt.path);
   const dirty = parseStatusPaths(status.stdout);
-  if (status.code !== 0 || dirty.length > 0 || inProgress.code === 0) {
-    const what =
-      inProgress.code === 0
-        ? "has a merge in progress"
-        : status.code !== 0
-          ? "cannot be inspected"
-          : `has uncommitted changes (${dirty.slice(0, 3).join(", ")}${dirty.length > 3 ? ", …" : ""})`;
+  if (status.code !== 0 || dirty.length > 0 || merging) {
+    const what = merging
+      ? `has a ${merging} in progress`
+      : status.code !== 0
+        ? "cannot be inspected"
+        : `has uncommitted changes (${dirty.slice(0, 3).join(", ")}${dirty.length > 3 ? ", …" : ""})`;
     throw new OvError("MERGE", `target branch '${target}' is checked out in ${wt.path}, which ${what}`, {
       data: { target, worktree: wt.path, dirty },
       hint: `commit or stash the changes in ${wt.path} (or merge into another branch with --into), then run git ov merge again`,
@@ -81,4 +78,30 @@ export function parseStatusPaths(out: string): string[] {
     if (f[0] === "R" || f[0] === "C") i++;
   }
   return paths;
+}
+
+/** The git dir of a checkout: `.git` itself, or where a linked worktree's `.git` file points. */
+function gitDirOf(worktree: string): string | undefined {
+  const dotGit = join(worktree, ".git");
+  try {
+    if (statSync(dotGit).isDirectory()) return dotGit;
+    const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, "utf8"));
+    return m?.[1] ? (isAbsolute(m[1]) ? m[1] : join(worktree, m[1])) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A merge, rebase, cherry-pick or revert stopped half-way in that checkout, if any. */
+function operationInProgress(worktree: string): string | undefined {
+  const dir = gitDirOf(worktree);
+  if (!dir) return undefined;
+  const marks: [string, string][] = [
+    ["MERGE_HEAD", "merge"],
+    ["rebase-merge", "rebase"],
+    ["rebase-apply", "rebase"],
+    ["CHERRY_PICK_HEAD", "cherry-pick"],
+    ["REVERT_HEAD", "revert"],
+  ];
+  return marks.find(([f]) => existsSync(join(dir, f)))?.[1];
 }
