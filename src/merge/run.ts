@@ -80,19 +80,17 @@ async function lockFor(ctx: Ctx, target: string): Promise<MergeLock> {
   return lock;
 }
 
-/** A `merging` entry whose claimer no longer holds its target's lock (the merge died). */
+/** True when a `merging` entry's claimer is gone: dead on this host, or no longer holding its target's lock. */
+async function claimIsDead(deps: Deps, e: QueueEntry): Promise<boolean> {
+  const c = e.claim;
+  if (!c || (c.host === currentHost() && !pidAlive(c.pid))) return true;
+  const lock = await readMergeLock(deps, c.target);
+  return !lock?.info || lock.info.pid !== c.pid || lock.info.host !== c.host;
+}
+
 async function orphanedClaims(deps: Deps, entries: QueueEntry[]): Promise<Set<string>> {
   const out = new Set<string>();
-  for (const e of entries) {
-    if (e.status !== "merging") continue;
-    const c = e.claim;
-    if (!c || (c.host === currentHost() && !pidAlive(c.pid))) {
-      out.add(e.id);
-      continue;
-    }
-    const lock = await readMergeLock(deps, c.target);
-    if (!lock?.info || lock.info.pid !== c.pid || lock.info.host !== c.host) out.add(e.id);
-  }
+  for (const e of entries) if (e.status === "merging" && (await claimIsDead(deps, e))) out.add(e.id);
   return out;
 }
 
@@ -130,6 +128,17 @@ async function processEntry(
   const { deps } = ctx;
   const { target } = await targetOf(deps, ctx.cfg, entry, ctx.opts.into);
   const lock = await lockFor(ctx, target);
+  if (entry.status === "merging" && !(await claimIsDead(deps, entry))) {
+    const c = entry.claim!;
+    throw new OvError(
+      "LOCKED",
+      `'${entry.branch}' is being merged into '${c.target}' by ${c.holder} (pid ${c.pid} on ${c.host})`,
+      {
+        data: { entry: entry.id, claim: c },
+        hint: "wait for that merge to finish (git ov merge queue shows its outcome)",
+      },
+    );
+  }
   const claimed = await claimEntry(deps, entry, target, ctx.holder, allowed);
   if (!claimed) return undefined;
   let r: MergeOneResult;
