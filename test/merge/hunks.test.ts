@@ -88,6 +88,55 @@ describe("merge/hunks (tier 2 rules)", () => {
     }
   });
 
+  it("drops no side's change over many generated conflicts (property, fixed seed)", () => {
+    let seed = 42;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const words = ["a", "b", "c", "}", ""];
+    const mutate = (base: string[]) => {
+      const out = [...base];
+      for (let k = 1 + rnd(3); k > 0; k--) {
+        const at = Math.min(rnd(out.length + 1), Math.max(out.length - 1, 0));
+        const op = rnd(3);
+        if (op === 0 || out.length === 0) out.splice(rnd(out.length + 1), 0, `x${rnd(9)}`);
+        else if (op === 1) out.splice(at, 1);
+        else out[at] = `y${rnd(9)}`;
+      }
+      return out;
+    };
+    const count = (a: string[], l: string) => a.filter((x) => x === l).length;
+    const text = (a: string[]) => a.map((l) => `${l}\n`).join("");
+    let resolved = 0;
+    for (let t = 0; t < 60; t++) {
+      const base = Array.from({ length: 3 + rnd(5) }, () => words[rnd(words.length)]!);
+      const [ours, theirs] = [mutate(base), mutate(base)];
+      const r = tier2(text(base), text(ours), text(theirs));
+      if (r.text === undefined) continue;
+      resolved++;
+      const res = r.text.split("\n").slice(0, -1);
+      for (const l of new Set([...base, ...ours, ...theirs, ...res])) {
+        const [b, dO, dT] = [
+          count(base, l),
+          count(ours, l) - count(base, l),
+          count(theirs, l) - count(base, l),
+        ];
+        const dR = count(res, l) - b;
+        // Net effect per line: both sides' changes, an identical change counted once, never neither.
+        const [lo, hi] =
+          dO >= 0 && dT >= 0
+            ? [Math.max(dO, dT), dO + dT]
+            : dO <= 0 && dT <= 0
+              ? [dO + dT, Math.min(dO, dT)]
+              : [Math.min(dO, dT), Math.max(dO, dT)];
+        const ok = dR >= lo && dR <= hi;
+        assert.ok(ok, `line ${JSON.stringify(l)}: ${JSON.stringify({ base, ours, theirs, res })}`);
+      }
+    }
+    assert.ok(resolved > 10, `only ${resolved} generated cases were resolved`);
+  });
+
   it("restores a missing final newline of the side that ends the file", () => {
     const r = tier2("a\n", "a\nx", "a\ny");
     assert.equal(r.text, "a\nx\ny");
