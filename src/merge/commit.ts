@@ -101,7 +101,8 @@ export async function fastForwardCheckout(
   const [head, sym] = at.stdout.split("\n");
   if (at.code !== 0 || head !== expected || sym !== `refs/heads/${branch}`) return false;
   // git ov records the outcome itself; the marker tells our post-merge shim to skip (user hooks still run).
-  const res = await git.run(["merge", "--ff-only", "-q", commit], {
+  // No auto-maintenance per merge: `--all` would run it once per entry (git ov gc owns housekeeping).
+  const res = await git.run(["-c", "maintenance.auto=false", "merge", "--ff-only", "-q", commit], {
     cwd: worktree,
     check: false,
     env: { [INTERNAL_ENV]: "1" },
