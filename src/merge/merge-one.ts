@@ -46,6 +46,43 @@ export type MergeOneResult =
   | (Common & { outcome: "conflict"; conflictFiles: string[]; error: string })
   | (Common & { outcome: "failed"; error: string });
 
+type Computed =
+  | { ok: true; tree: string; tier: MergeTier; autoResolved: AutoResolution[] }
+  | { ok: false; conflictFiles: string[]; error: string };
+
+/** The merged tree of branch into target: merge-tree, then tiers 2–4 when it conflicts. */
+async function computeTree(
+  input: MergeOneInput,
+  common: Common,
+  branchCommit: string,
+  targetCommit: string,
+): Promise<Computed> {
+  const git = input.deps.git;
+  const merged = await mergeTree(git, targetCommit, branchCommit);
+  if (merged.clean) {
+    common.reports = [{ tier: "clean-merge", result: "ok" }];
+    return { ok: true, tree: merged.tree, tier: "clean-merge", autoResolved: [] };
+  }
+  const res = await resolveConflicts({
+    ...input,
+    branchCommit,
+    targetCommit,
+    baseCommit: await soleMergeBase(git, targetCommit, branchCommit),
+    merged,
+    history: await loadHistory(
+      input.deps,
+      merged.conflicts.map((c) => c.path),
+    ),
+    readBlob: async (oid) => (await git.readObject(oid))?.body,
+  });
+  common.reports = res.reports;
+  common.tried = res.tried;
+  if (!res.ok || !res.tree || !res.tier) {
+    return { ok: false, conflictFiles: res.conflictFiles, error: res.error ?? "unresolved conflicts" };
+  }
+  return { ok: true, tree: res.tree, tier: res.tier, autoResolved: res.autoResolved };
+}
+
 /**
  * Merges one branch into its target without a checkout: merge-tree, tiers 2–4 on conflicts, a
  * two-parent commit, then the target moves by CAS (or by `git merge --ff-only` where it is checked
@@ -56,8 +93,10 @@ export async function mergeOne(input: MergeOneInput): Promise<MergeOneResult> {
   const { deps, branch, target } = input;
   const git = deps.git;
   const branchCommit = (await git.refs.read(headRef(branch))) ?? null;
-  const base = { branchCommit, targetCommit: null, reports: [], tried: [], retries: 0 };
-  if (!branchCommit) return { ...base, outcome: "failed", error: `branch '${branch}' not found` };
+  if (!branchCommit) {
+    const none = { branchCommit, targetCommit: null, reports: [], tried: [], retries: 0 };
+    return { ...none, outcome: "failed", error: `branch '${branch}' not found` };
+  }
   const max = input.maxAttempts ?? 5;
   for (let attempt = 0; attempt < max; attempt++) {
     const targetCommit = await git.refs.read(headRef(target));
@@ -66,47 +105,25 @@ export async function mergeOne(input: MergeOneInput): Promise<MergeOneResult> {
     const checkout = await checkoutOf(git, target);
     if (checkout) await assertCleanCheckout(git, checkout, target);
     if (await isAncestor(git, branchCommit, targetCommit)) return { ...common, outcome: "already-merged" };
-    const merged = await mergeTree(git, targetCommit, branchCommit);
-    let tree = merged.tree;
-    let tier: MergeTier = "clean-merge";
-    let autoResolved: AutoResolution[] = [];
-    if (!merged.clean) {
-      const files = merged.conflicts.map((c) => c.path);
-      const res = await resolveConflicts({
-        ...input,
-        branchCommit,
-        targetCommit,
-        baseCommit: await soleMergeBase(git, targetCommit, branchCommit),
-        merged,
-        history: await loadHistory(deps, files),
-        readBlob: async (oid) => (await git.readObject(oid))?.body,
-      });
-      common.reports = res.reports;
-      common.tried = res.tried;
-      if (!res.ok || !res.tree || !res.tier) {
-        return {
-          ...common,
-          outcome: "conflict",
-          conflictFiles: res.conflictFiles,
-          error: res.error ?? "unresolved conflicts",
-        };
-      }
-      tree = res.tree;
-      tier = res.tier;
-      autoResolved = res.autoResolved;
-    } else common.reports = [{ tier: "clean-merge", result: "ok" }];
-    const message = mergeMessage({ ...input, tier, autoResolved });
-    const commit = await writeMergeCommit(git, tree, [targetCommit, branchCommit], message);
+    const c = await computeTree(input, common, branchCommit, targetCommit);
+    if (!c.ok) return { ...common, outcome: "conflict", conflictFiles: c.conflictFiles, error: c.error };
+    const message = mergeMessage({ ...input, tier: c.tier, autoResolved: c.autoResolved });
+    const commit = await writeMergeCommit(git, c.tree, [targetCommit, branchCommit], message);
     await input.beforeMove?.({ targetCommit, mergeCommit: commit });
+    const update = [{ ref: headRef(target), next: commit, prev: targetCommit }];
     const moved = checkout
       ? await fastForwardCheckout(git, checkout.path, target, targetCommit, commit)
-      : (
-          await git.refs.transact(
-            [{ ref: headRef(target), next: commit, prev: targetCommit }],
-            `git ov merge: ${branch}`,
-          )
-        ).ok;
-    if (moved) return { ...common, outcome: "merged", tier, commit, autoResolved, worktree: checkout?.path };
+      : (await git.refs.transact(update, `git ov merge: ${branch}`)).ok;
+    if (moved) {
+      return {
+        ...common,
+        outcome: "merged",
+        tier: c.tier,
+        commit,
+        autoResolved: c.autoResolved,
+        worktree: checkout?.path,
+      };
+    }
   }
   throw new OvError(
     "CAS_CONFLICT",

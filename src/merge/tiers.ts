@@ -120,6 +120,94 @@ async function branchFiles(input: TierInput): Promise<string[]> {
   return res.stdout.split("\0").filter(Boolean);
 }
 
+const SKIPPED = "skipped: failed at least twice on these files, never succeeded";
+
+/** What the tiers have reported and tried so far in one merge. */
+interface Ledger {
+  reports: TierReport[];
+  tried: Resolution["tried"];
+  skip: Set<ResolveTier>;
+}
+
+interface Stage2 {
+  /** The tree tier 3 starts from, the files still conflicted, and what tier 2 resolved. */
+  start: string;
+  remaining: string[];
+  autoResolved: AutoResolution[];
+  /** Set when tier 2 resolved everything. */
+  tree?: string;
+}
+
+/** Tier 2, with its verify gate for unions; on failure, what tier 3 starts from. */
+async function stage2(input: TierInput, ledger: Ledger): Promise<Stage2> {
+  const all = input.merged.conflicts.map((c) => c.path);
+  const untouched: Stage2 = { start: input.merged.tree, remaining: all, autoResolved: [] };
+  if (ledger.skip.has("auto-resolve")) {
+    ledger.reports.push({ tier: "auto-resolve", result: "skipped", reason: SKIPPED });
+    return untouched;
+  }
+  const auto = await autoTier(input, input.cfg.bool("merge.autoUnion"));
+  const unionUsed = auto.resolved.some((r) => r.rule === "union" || r.rule === "mixed");
+  const complete = auto.remaining.length === 0;
+  const verifyFail = complete && unionUsed ? await verifyIn(input, auto.tree) : undefined;
+  if (complete && verifyFail === undefined) {
+    ledger.tried.push({ tier: "auto-resolve", outcome: "ok" });
+    ledger.reports.push({ tier: "auto-resolve", result: "ok", files: auto.resolved.map((r) => r.file) });
+    return { start: auto.tree, remaining: [], autoResolved: auto.resolved, tree: auto.tree };
+  }
+  ledger.tried.push({ tier: "auto-resolve", outcome: "failed" });
+  const reason = verifyFail ? `union rejected by verify command: ${verifyFail}` : auto.reasons.join("; ");
+  ledger.reports.push({ tier: "auto-resolve", result: "failed", reason, files: auto.remaining });
+  // A rejected union must not reach tier 3 pre-applied: the resolver starts from the raw conflict.
+  return verifyFail
+    ? untouched
+    : { start: auto.tree, remaining: auto.remaining, autoResolved: auto.resolved };
+}
+
+/** Tiers 3 and 4 in order; the first that yields a tree wins. */
+async function resolverTiers(
+  input: TierInput,
+  ledger: Ledger,
+  from: Stage2,
+): Promise<{ tier: ResolveTier; tree: string } | undefined> {
+  const tiers: [ResolveTier, "merge.aiResolve" | "merge.reimagine", ConflictResolver | undefined][] = [
+    ["ai-resolve", "merge.aiResolve", input.resolvers.ai],
+    ["reimagine", "merge.reimagine", input.resolvers.reimagine],
+  ];
+  for (const [tier, key, resolver] of tiers) {
+    const unusable = !input.cfg.bool(key)
+      ? { result: "skipped" as const, reason: `disabled (${key} = false)` }
+      : ledger.skip.has(tier)
+        ? { result: "skipped" as const, reason: SKIPPED }
+        : !resolver
+          ? {
+              result: "unavailable" as const,
+              reason: "no resolver: set merge.resolverCommand (or connect a runtime)",
+            }
+          : undefined;
+    if (unusable || !resolver) {
+      ledger.reports.push({ tier, ...unusable! });
+      continue;
+    }
+    const mode = tier === "ai-resolve" ? "resolve" : "reimagine";
+    const files = mode === "resolve" ? from.remaining : await branchFiles(input);
+    const start = mode === "resolve" ? from.start : await input.deps.git.commitTree(input.targetCommit);
+    const r = await resolverTier(input, resolver, mode, start, files).catch((e: unknown) => ({
+      tree: undefined,
+      reason: messageOf(e),
+    }));
+    ledger.tried.push({ tier, outcome: r.tree ? "ok" : "failed" });
+    ledger.reports.push({
+      tier,
+      result: r.tree ? "ok" : "failed",
+      files,
+      ...(r.reason ? { reason: r.reason } : {}),
+    });
+    if (r.tree) return { tier, tree: r.tree };
+  }
+  return undefined;
+}
+
 /**
  * Runs tiers 2–4 on a conflicted merge until one yields a tree: auto-resolve (lossless only),
  * AI resolve, reimagine. Tiers disabled by config, without a resolver, or skipped by history are
@@ -127,97 +215,30 @@ async function branchFiles(input: TierInput): Promise<string[]> {
  */
 export async function resolveConflicts(input: TierInput): Promise<Resolution> {
   const conflictFiles = input.merged.conflicts.map((c) => c.path);
-  const skip = tiersToSkip(input.history);
-  const reports: TierReport[] = [
-    { tier: "clean-merge", result: "failed", reason: "conflicts", files: conflictFiles },
-  ];
-  const tried: Resolution["tried"] = [];
-  const done = (tier: MergeTier, tree: string, autoResolved: AutoResolution[]): Resolution => ({
-    ok: true,
-    tier,
-    tree,
-    reports,
-    autoResolved,
-    conflictFiles,
-    error: undefined,
-    tried,
-  });
-  const skipped = "skipped: failed at least twice on these files, never succeeded";
-
-  let start = input.merged.tree;
-  let remaining = conflictFiles;
-  let autoResolved: AutoResolution[] = [];
-  if (skip.has("auto-resolve")) reports.push({ tier: "auto-resolve", result: "skipped", reason: skipped });
-  else {
-    const auto = await autoTier(input, input.cfg.bool("merge.autoUnion"));
-    autoResolved = auto.resolved;
-    start = auto.tree;
-    remaining = auto.remaining;
-    const unionUsed = auto.resolved.some((r) => r.rule === "union" || r.rule === "mixed");
-    const verifyFail = remaining.length === 0 && unionUsed ? await verifyIn(input, auto.tree) : undefined;
-    if (remaining.length === 0 && verifyFail === undefined) {
-      tried.push({ tier: "auto-resolve", outcome: "ok" });
-      reports.push({ tier: "auto-resolve", result: "ok", files: auto.resolved.map((r) => r.file) });
-      return done("auto-resolve", auto.tree, autoResolved);
-    }
-    tried.push({ tier: "auto-resolve", outcome: "failed" });
-    const reason = verifyFail ? `union rejected by verify command: ${verifyFail}` : auto.reasons.join("; ");
-    reports.push({ tier: "auto-resolve", result: "failed", reason, files: remaining });
-    if (verifyFail) {
-      start = input.merged.tree;
-      remaining = conflictFiles;
-      autoResolved = [];
-    }
-  }
-
-  const tiers: [ResolveTier, "merge.aiResolve" | "merge.reimagine", ConflictResolver | undefined][] = [
-    ["ai-resolve", "merge.aiResolve", input.resolvers.ai],
-    ["reimagine", "merge.reimagine", input.resolvers.reimagine],
-  ];
-  for (const [tier, key, resolver] of tiers) {
-    if (!input.cfg.bool(key)) {
-      reports.push({ tier, result: "skipped", reason: `disabled (${key} = false)` });
-      continue;
-    }
-    if (skip.has(tier)) {
-      reports.push({ tier, result: "skipped", reason: skipped });
-      continue;
-    }
-    if (!resolver) {
-      reports.push({
-        tier,
-        result: "unavailable",
-        reason: "no resolver: set merge.resolverCommand (or connect a runtime)",
-      });
-      continue;
-    }
-    const mode = tier === "ai-resolve" ? "resolve" : "reimagine";
-    const files = mode === "resolve" ? remaining : await branchFiles(input);
-    const from = mode === "resolve" ? start : await input.deps.git.commitTree(input.targetCommit);
-    const r = await resolverTier(input, resolver, mode, from, files).catch((e: unknown) => ({
-      tree: undefined,
-      reason: messageOf(e),
-    }));
-    tried.push({ tier, outcome: r.tree ? "ok" : "failed" });
-    reports.push({
-      tier,
-      result: r.tree ? "ok" : "failed",
-      files,
-      ...(r.reason ? { reason: r.reason } : {}),
-    });
-    if (r.tree) return done(tier, r.tree, mode === "resolve" ? autoResolved : []);
-  }
-  const last = [...reports].reverse().find((r) => r.result === "failed")?.tier ?? "clean-merge";
-  return {
-    ok: false,
-    tier: null,
-    tree: undefined,
-    reports,
-    autoResolved: [],
-    conflictFiles,
-    error: `all enabled resolution tiers failed (last attempted: ${last}): ${describe(reports)}`,
-    tried,
+  const ledger: Ledger = {
+    reports: [{ tier: "clean-merge", result: "failed", reason: "conflicts", files: conflictFiles }],
+    tried: [],
+    skip: tiersToSkip(input.history),
   };
+  const base = { reports: ledger.reports, conflictFiles, tried: ledger.tried };
+  const s2 = await stage2(input, ledger);
+  if (s2.tree)
+    return {
+      ...base,
+      ok: true,
+      tier: "auto-resolve",
+      tree: s2.tree,
+      autoResolved: s2.autoResolved,
+      error: undefined,
+    };
+  const won = await resolverTiers(input, ledger, s2);
+  if (won) {
+    const autoResolved = won.tier === "ai-resolve" ? s2.autoResolved : [];
+    return { ...base, ok: true, tier: won.tier, tree: won.tree, autoResolved, error: undefined };
+  }
+  const last = [...ledger.reports].reverse().find((r) => r.result === "failed")?.tier ?? "clean-merge";
+  const error = `all enabled resolution tiers failed (last attempted: ${last}): ${describe(ledger.reports)}`;
+  return { ...base, ok: false, tier: null, tree: undefined, autoResolved: [], error };
 }
 
 function describe(reports: TierReport[]): string {
