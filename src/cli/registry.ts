@@ -19,4 +19,5 @@ export const NAMESPACES: Record<string, Loader> = {
   mail: () => import("./commands/mail/index.js"),
   turn: () => import("./commands/turn.js"),
   nudge: () => import("./commands/nudge.js"),
+  merge: () => import("./commands/merge.js"),
 };
