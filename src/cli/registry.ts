@@ -12,4 +12,5 @@ export const NAMESPACES: Record<string, Loader> = {
   config: () => import("./commands/config.js"),
   doctor: () => import("./commands/doctor.js"),
   hook: () => import("./commands/hook.js"),
+  watch: () => import("./commands/watch.js"),
 };

@@ -38,13 +38,14 @@ export async function runDoctor(deps: Deps, opts: DoctorOptions): Promise<CheckR
     ["documents", () => checkDocuments(deps)],
     ["locks", () => checkLocks(deps, opts)],
     ["objects", () => checkObjects(deps)],
+    ["watchdog", async () => (await import("../watchdog/doctor.js")).checkWatchdog(deps, opts.fix)],
   ];
   const out: CheckResult[] = [];
   for (const [cat, fn] of all) if (!opts.category || opts.category === cat) out.push(...(await fn()));
   return out;
 }
 
-export const DOCTOR_CATEGORIES = ["git", "setup", "hooks", "documents", "locks", "objects"];
+export const DOCTOR_CATEGORIES = ["git", "setup", "hooks", "documents", "locks", "objects", "watchdog"];
 
 async function checkGit(deps: Deps): Promise<CheckResult[]> {
   const res = await deps.git.run(["--version"], { check: false });

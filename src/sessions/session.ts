@@ -47,9 +47,17 @@ export interface Session {
   lastActivity: string;
   escalationLevel: number;
   stalledSince: string | null;
+  /**
+   * Which watchdog ladder `escalationLevel`/`stalledSince` belong to: `stall` (a live turn or
+   * process went quiet) or `idle` (idle between turns with nothing to wait for). Absent in older docs.
+   */
+  escalationKind?: EscalationKind | null;
   /** Why the session reached its current state (last transition reason), for `status`. */
   reason: string | null;
 }
+
+export const ESCALATION_KINDS = ["stall", "idle"] as const;
+export type EscalationKind = (typeof ESCALATION_KINDS)[number];
 
 export const SESSION_FILE = "session.json";
 export const SESSIONS_PREFIX = "refs/ov/sessions/";
@@ -83,6 +91,7 @@ export const sessionValidator: Validator<Session> = shape<Session>({
   lastActivity: str,
   escalationLevel: int,
   stalledSince: nullable(str),
+  escalationKind: optional(nullable(oneOf(ESCALATION_KINDS))),
   reason: (v, p) => nullable(str)(optional(str)(v, p) ?? null, p),
 });
 

@@ -1,0 +1,157 @@
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { parseTree } from "../git/objects.js";
+import { ovDir } from "../git/repo.js";
+import { MAIL_PREFIX } from "../mail/types.js";
+import { readCurrentRunId } from "../sessions/current-run.js";
+import { ACTIVE_STATES, type Session, listSessions } from "../sessions/session.js";
+import type { Deps } from "../store/deps.js";
+import type { DocProblem } from "../store/store.js";
+import { readLease } from "../sys/lease.js";
+import { readPidFile } from "../sys/pid-file.js";
+import { currentHost, pidRunning, processStartedAt } from "../sys/process.js";
+import { turnLockPath, turnPidPath } from "../turn/lock.js";
+import { NO_LIVENESS, activityAt, idleCandidates } from "./decide.js";
+import { readMailHistory } from "./mail-history.js";
+import { isRunCompleted } from "./run-seam.js";
+import type { AgentLiveness, RunView, WatchdogPolicy } from "./types.js";
+
+/** Everything one tick decides on. */
+export interface Observation {
+  now: number;
+  sessions: Session[];
+  problems: DocProblem[];
+  liveness: Map<string, AgentLiveness>;
+  run: RunView | undefined;
+}
+
+/** A process started this long after the file naming it was written is a reused pid, not ours. */
+const PID_REUSE_SLACK_MS = 2000;
+
+/**
+ * Gathers sessions and liveness cheaply: one `listSessions`, one `for-each-ref` of the inboxes
+ * with pipelined tree reads for unread counts, directory listings and stats for leases, pid files
+ * and event logs, and (only when some agent idles past staleMs) one `git log` of recent mail.
+ */
+export async function observe(deps: Deps, policy: WatchdogPolicy): Promise<Observation> {
+  const [{ sessions, problems }, inboxes, runId] = await Promise.all([
+    listSessions(deps),
+    deps.git.refs.list(MAIL_PREFIX),
+    readCurrentRunId(deps),
+  ]);
+  const now = deps.clock.now();
+  const ov = ovDir(deps.repo);
+  const turnFiles = listNames(join(ov, "turns"));
+  const eventFiles = listNames(join(ov, "events"));
+  const children = countLiveChildren(sessions);
+  const live = sessions.filter((s) => ACTIVE_STATES.includes(s.state));
+  const unread = await unreadCounts(deps, inboxes, new Set(live.map((s) => s.name)));
+  const liveness = new Map<string, AgentLiveness>();
+  for (const s of sessions) {
+    const l: AgentLiveness = { ...NO_LIVENESS, liveChildren: children.get(s.name) ?? 0 };
+    if (turnFiles.has(`${s.name}.lock`)) readTurnLease(turnLockPath(ov, s.name), l);
+    if (turnFiles.has(`${s.name}.pid`)) readTurnPid(turnPidPath(ov, s.name), l);
+    if (ACTIVE_STATES.includes(s.state)) {
+      if (eventFiles.has(`${s.name}.ndjson`)) l.lastEventAt = mtime(join(ov, "events", `${s.name}.ndjson`));
+      if (s.pid !== null) l.sessionPidAlive = pidRunning(s.pid);
+      const u = unread.get(s.name);
+      if (u) {
+        l.unreadCount = u.count;
+        l.inboxChangedAt = u.changedAt;
+      }
+    }
+    liveness.set(s.name, l);
+  }
+  const candidates = idleCandidates(now, sessions, liveness, policy);
+  if (candidates.length > 0) {
+    const since =
+      Math.min(...candidates.map((s) => activityAt(s, liveness.get(s.name) ?? NO_LIVENESS))) - policy.staleMs;
+    const history = await readMailHistory(deps, since);
+    for (const s of candidates) {
+      const l = liveness.get(s.name)!;
+      l.mailFromOthersAt = history.fromOthersAt.get(s.name) ?? null;
+      l.lastSentType = history.lastSentType.get(s.name) ?? null;
+    }
+  }
+  const run = runId ? { id: runId, completed: await isRunCompleted(deps, runId) } : undefined;
+  return { now, sessions, problems, liveness, run };
+}
+
+function countLiveChildren(sessions: readonly Session[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of sessions) {
+    if (s.parent && ACTIVE_STATES.includes(s.state)) out.set(s.parent, (out.get(s.parent) ?? 0) + 1);
+  }
+  return out;
+}
+
+function readTurnLease(path: string, l: AgentLiveness): void {
+  const h = readLease(path);
+  if (!h) return; // torn or vanished: the turn engine's own takeover handles it
+  l.leaseToken = h.token;
+  if (h.host !== currentHost()) {
+    l.turnInFlight = true; // cannot probe another host's pid: trust the lease
+    l.turnStartedAt = h.started;
+    return;
+  }
+  const started = processStartedAt(h.pid);
+  const reused = started !== null && started > h.started + PID_REUSE_SLACK_MS;
+  if (pidRunning(h.pid) && !reused) {
+    l.turnInFlight = true;
+    l.turnStartedAt = h.started;
+  } else {
+    l.leaseHolderDead = true;
+  }
+}
+
+function readTurnPid(path: string, l: AgentLiveness): void {
+  const pid = readPidFile(path);
+  if (typeof pid !== "number") return;
+  const written = mtime(path);
+  const started = processStartedAt(pid);
+  l.turnPid = pid;
+  l.turnPidAlive =
+    pidRunning(pid) && !(started !== null && written !== null && started > written + PID_REUSE_SLACK_MS);
+}
+
+/** Unread counts per inbox (tree entries of `unread/`, no blob reads) and the inbox tip's commit time. */
+async function unreadCounts(
+  deps: Deps,
+  inboxes: readonly { ref: string; oid: string }[],
+  wanted: ReadonlySet<string>,
+): Promise<Map<string, { count: number; changedAt: number | null }>> {
+  const mine = inboxes
+    .map((r) => ({ ...r, agent: r.ref.slice(MAIL_PREFIX.length) }))
+    .filter((r) => wanted.has(r.agent));
+  const trees = await Promise.all(mine.map((r) => deps.git.readObject(`${r.oid}:unread`)));
+  const withMail = mine
+    .map((r, i) => ({ ...r, count: trees[i]?.type === "tree" ? parseTree(trees[i].body).length : 0 }))
+    .filter((r) => r.count > 0);
+  const commits = await Promise.all(withMail.map((r) => deps.git.readObject(r.oid)));
+  const out = new Map<string, { count: number; changedAt: number | null }>();
+  withMail.forEach((r, i) => {
+    out.set(r.agent, { count: r.count, changedAt: committerTime(commits[i]?.body) });
+  });
+  return out;
+}
+
+function committerTime(body: Buffer | undefined): number | null {
+  const m = body ? /^committer .* (\d+) [+-]\d{4}$/m.exec(body.toString("utf8")) : null;
+  return m?.[1] ? Number(m[1]) * 1000 : null;
+}
+
+function listNames(dir: string): Set<string> {
+  try {
+    return new Set(readdirSync(dir));
+  } catch {
+    return new Set();
+  }
+}
+
+function mtime(path: string): number | null {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return null;
+  }
+}
