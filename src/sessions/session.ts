@@ -92,7 +92,7 @@ export const sessionValidator: Validator<Session> = shape<Session>({
   escalationLevel: int,
   stalledSince: nullable(str),
   escalationKind: optional(nullable(oneOf(ESCALATION_KINDS))),
-  reason: (v, p) => nullable(str)(optional(str)(v, p) ?? null, p),
+  reason: nullable(str),
 });
 
 export function isTerminal(state: SessionState): boolean {

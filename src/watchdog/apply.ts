@@ -14,6 +14,7 @@ import { NO_LIVENESS } from "./decide.js";
 import { type KillTarget, isoAt, terminate } from "./ladder.js";
 import { WATCHDOG_SENDER } from "./mail-history.js";
 import type { Observation } from "./observe.js";
+import type { ObserveCache } from "./snapshot.js";
 import { markRunCompleted } from "./run-seam.js";
 import { type Triage, triageInput } from "./triage.js";
 import type { Action, WatchdogPolicy } from "./types.js";
@@ -34,6 +35,8 @@ export interface TickContext {
    */
   dispatchOwnMail: boolean;
   log: (line: string) => void;
+  /** Parsed documents kept between ticks of one daemon (refs that did not move are not re-read). */
+  cache?: ObserveCache;
 }
 
 export interface AppliedAction {

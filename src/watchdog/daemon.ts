@@ -4,10 +4,10 @@ import { loadConfig } from "../config/config.js";
 import { messageOf } from "../core/errors.js";
 import { ovDir } from "../git/repo.js";
 import type { Deps } from "../store/deps.js";
-import type { Clock } from "../sys/clock.js";
 import { isoTime } from "../sys/clock.js";
 import type { TickContext } from "./apply.js";
 import { policyFromConfig } from "./policy.js";
+import { ObserveCache } from "./snapshot.js";
 import { type TickReport, formatApplied, runTick } from "./tick.js";
 import { commandTriage } from "./triage.js";
 
@@ -28,7 +28,7 @@ export function watchdogLogPath(deps: Deps): string {
 }
 
 /** Builds one tick's context from the current configuration. */
-export async function tickContext(w: DaemonWiring): Promise<TickContext> {
+export async function tickContext(w: DaemonWiring, cache?: ObserveCache): Promise<TickContext> {
   const cfg = await loadConfig(w.deps);
   const policy = policyFromConfig(cfg);
   const cwd = w.deps.repo.topLevel ?? w.deps.repo.cwd;
@@ -42,6 +42,7 @@ export async function tickContext(w: DaemonWiring): Promise<TickContext> {
     dispatch: w.dispatch,
     ...(triage ? { triage } : {}),
     dispatchOwnMail: w.dispatchOwnMail ?? true,
+    ...(cache ? { cache } : {}),
     log: (line) => {
       const stamped = line.startsWith("[") ? line : `[${isoTime(w.deps.clock.now()).slice(11, 19)}] ${line}`;
       try {
@@ -56,8 +57,8 @@ export async function tickContext(w: DaemonWiring): Promise<TickContext> {
 }
 
 /** One tick with fresh configuration; every applied action is logged. */
-export async function tickOnce(w: DaemonWiring): Promise<TickReport> {
-  const ctx = await tickContext(w);
+export async function tickOnce(w: DaemonWiring, cache?: ObserveCache): Promise<TickReport> {
+  const ctx = await tickContext(w, cache);
   const report = await runTick(ctx);
   for (const r of report.actions) ctx.log(formatApplied(report.at, r));
   for (const p of report.problems) ctx.log(`unreadable session: ${p}`);
@@ -70,30 +71,25 @@ export async function tickOnce(w: DaemonWiring): Promise<TickReport> {
  */
 export async function runLoop(
   w: DaemonWiring,
-  opts: { intervalMs: number; clock: Clock; signal: AbortSignal; onTick?: (r: TickReport) => void },
+  opts: {
+    intervalMs: number;
+    /** Waits between ticks; must return early when `signal` aborts. */
+    sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+    signal: AbortSignal;
+    onTick?: (r: TickReport) => void;
+  },
 ): Promise<number> {
   let ticks = 0;
+  const cache = new ObserveCache();
   while (!opts.signal.aborted) {
     try {
-      const report = await tickOnce(w);
+      const report = await tickOnce(w, cache);
       opts.onTick?.(report);
     } catch (e) {
       w.echo?.(`tick failed: ${messageOf(e)}`);
     }
     ticks++;
-    await abortable(opts.clock.sleep(opts.intervalMs), opts.signal);
+    if (!opts.signal.aborted) await opts.sleep(opts.intervalMs, opts.signal);
   }
   return ticks;
-}
-
-function abortable(p: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    signal.addEventListener("abort", done, { once: true });
-    p.then(done, done);
-  });
 }

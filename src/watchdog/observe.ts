@@ -1,10 +1,8 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { parseTree } from "../git/objects.js";
 import { ovDir } from "../git/repo.js";
-import { MAIL_PREFIX } from "../mail/types.js";
 import { readCurrentRunId } from "../sessions/current-run.js";
-import { ACTIVE_STATES, type Session, listSessions } from "../sessions/session.js";
+import { ACTIVE_STATES, type Session } from "../sessions/session.js";
 import type { Deps } from "../store/deps.js";
 import type { DocProblem } from "../store/store.js";
 import { readLease } from "../sys/lease.js";
@@ -14,6 +12,7 @@ import { turnLockPath, turnPidPath } from "../turn/lock.js";
 import { NO_LIVENESS, activityAt, idleCandidates } from "./decide.js";
 import { readMailHistory } from "./mail-history.js";
 import { isRunCompleted } from "./run-seam.js";
+import { ObserveCache, readInboxes, readSessions } from "./snapshot.js";
 import type { AgentLiveness, RunView, WatchdogPolicy } from "./types.js";
 
 /** Everything one tick decides on. */
@@ -29,14 +28,18 @@ export interface Observation {
 const PID_REUSE_SLACK_MS = 2000;
 
 /**
- * Gathers sessions and liveness cheaply: one `listSessions`, one `for-each-ref` of the inboxes
- * with pipelined tree reads for unread counts, directory listings and stats for leases, pid files
- * and event logs, and (only when some agent idles past staleMs) one `git log` of recent mail.
+ * Gathers sessions and liveness cheaply, with no git process in the common case: refs listed
+ * in-process, session documents and `unread/` trees read through the pipelined cat-file (only for
+ * refs that moved since `cache` saw them), directory listings and stats for leases, pid files and
+ * event logs; one `git log` of recent mail only when some agent idles past staleMs.
  */
-export async function observe(deps: Deps, policy: WatchdogPolicy): Promise<Observation> {
-  const [{ sessions, problems }, inboxes, runId] = await Promise.all([
-    listSessions(deps),
-    deps.git.refs.list(MAIL_PREFIX),
+export async function observe(
+  deps: Deps,
+  policy: WatchdogPolicy,
+  cache = new ObserveCache(),
+): Promise<Observation> {
+  const [{ sessions, problems, oids }, runId] = await Promise.all([
+    readSessions(deps, cache),
     readCurrentRunId(deps),
   ]);
   const now = deps.clock.now();
@@ -45,7 +48,12 @@ export async function observe(deps: Deps, policy: WatchdogPolicy): Promise<Obser
   const eventFiles = listNames(join(ov, "events"));
   const children = countLiveChildren(sessions);
   const live = sessions.filter((s) => ACTIVE_STATES.includes(s.state));
-  const unread = await unreadCounts(deps, inboxes, new Set(live.map((s) => s.name)));
+  const { inboxes: unread, oids: inboxOids } = await readInboxes(
+    deps,
+    cache,
+    new Set(live.map((s) => s.name)),
+  );
+  cache.retain(oids, inboxOids);
   const liveness = new Map<string, AgentLiveness>();
   for (const s of sessions) {
     const l: AgentLiveness = { ...NO_LIVENESS, liveChildren: children.get(s.name) ?? 0 };
@@ -112,32 +120,6 @@ function readTurnPid(path: string, l: AgentLiveness): void {
   l.turnPid = pid;
   l.turnPidAlive =
     pidRunning(pid) && !(started !== null && written !== null && started > written + PID_REUSE_SLACK_MS);
-}
-
-/** Unread counts per inbox (tree entries of `unread/`, no blob reads) and the inbox tip's commit time. */
-async function unreadCounts(
-  deps: Deps,
-  inboxes: readonly { ref: string; oid: string }[],
-  wanted: ReadonlySet<string>,
-): Promise<Map<string, { count: number; changedAt: number | null }>> {
-  const mine = inboxes
-    .map((r) => ({ ...r, agent: r.ref.slice(MAIL_PREFIX.length) }))
-    .filter((r) => wanted.has(r.agent));
-  const trees = await Promise.all(mine.map((r) => deps.git.readObject(`${r.oid}:unread`)));
-  const withMail = mine
-    .map((r, i) => ({ ...r, count: trees[i]?.type === "tree" ? parseTree(trees[i].body).length : 0 }))
-    .filter((r) => r.count > 0);
-  const commits = await Promise.all(withMail.map((r) => deps.git.readObject(r.oid)));
-  const out = new Map<string, { count: number; changedAt: number | null }>();
-  withMail.forEach((r, i) => {
-    out.set(r.agent, { count: r.count, changedAt: committerTime(commits[i]?.body) });
-  });
-  return out;
-}
-
-function committerTime(body: Buffer | undefined): number | null {
-  const m = body ? /^committer .* (\d+) [+-]\d{4}$/m.exec(body.toString("utf8")) : null;
-  return m?.[1] ? Number(m[1]) * 1000 : null;
 }
 
 function listNames(dir: string): Set<string> {

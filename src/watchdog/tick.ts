@@ -15,7 +15,7 @@ export interface TickReport {
 
 /** One watchdog tick: observe, decide, apply. Never throws for one agent's failure. */
 export async function runTick(ctx: TickContext): Promise<TickReport> {
-  const obs = await observe(ctx.deps, ctx.policy);
+  const obs = await observe(ctx.deps, ctx.policy, ctx.cache);
   const actions = decide(obs.now, obs.sessions, obs.liveness, ctx.policy, obs.run);
   const applied = await new Applier(ctx, obs).applyAll(actions);
   return {

@@ -86,10 +86,10 @@ export async function runForeground(deps: Deps, o: ForegroundOptions): Promise<C
     process.once("SIGINT", onSignal);
     if (!o.json)
       o.stdout.write(`watchdog running (pid ${process.pid}, every ${o.intervalMs} ms); Ctrl-C stops it\n`);
-    const { systemClock } = await import("../../sys/clock.js");
+    const { abortableSleep } = await import("../../sys/clock.js");
     const ticks = await runLoop(wiring, {
       intervalMs: o.intervalMs,
-      clock: systemClock,
+      sleep: abortableSleep,
       signal: stop.signal,
       onTick: (r) => {
         if (o.json) o.stdout.write(`${JSON.stringify(r)}\n`);
