@@ -1,21 +1,16 @@
-import { existsSync, rmSync } from "node:fs";
 import { messageOf } from "../core/errors.js";
-import { ovDir } from "../git/repo.js";
 import { sendMail } from "../mail/send.js";
 import { type Session, isTerminal } from "../sessions/session.js";
 import { tryTransition, updateSession } from "../sessions/store.js";
 import type { Deps } from "../store/deps.js";
-import { readLease, releaseLease } from "../sys/lease.js";
-import { readPidFile } from "../sys/pid-file.js";
-import { pidRunning, terminateGroup } from "../sys/process.js";
-import { turnLockPath, turnPidPath } from "../turn/lock.js";
 import { notifyParentOfDeath } from "../turn/worker-died.js";
 import { NO_LIVENESS } from "./decide.js";
 import { type KillTarget, isoAt, terminate } from "./ladder.js";
 import { WATCHDOG_SENDER } from "./mail-history.js";
 import type { Observation } from "./observe.js";
+import { cleanDeadLease, reap, turnPidStillNames } from "./reap.js";
+import { announceRunComplete, runCompleteMessage } from "./run-complete.js";
 import type { ObserveCache } from "./snapshot.js";
-import { markRunCompleted } from "./run-seam.js";
 import { type Triage, triageInput } from "./triage.js";
 import type { Action, WatchdogPolicy } from "./types.js";
 
@@ -114,7 +109,9 @@ export class Applier {
       case "kill":
         return this.kill(a, entry);
       case "cleanLease":
-        return this.cleanLease(a.agent, a.token);
+        return cleanDeadLease(deps, a.agent, a.token)
+          ? { detail: "lease removed" }
+          : { outcome: "skipped", detail: "lease already gone or taken over" };
       case "notifyParent": {
         const s = this.zombified.get(a.agent);
         if (!s) return { outcome: "skipped", detail: "not this tick's death (already notified)" };
@@ -183,33 +180,15 @@ export class Applier {
   }
 
   private kill(a: Extract<Action, { kind: "kill" }>, entry: AppliedAction): Partial<AppliedAction> {
-    const pidPath = turnPidPath(ovDir(this.ctx.deps.repo), a.agent);
-    if (a.source === "turn" && readPidFile(pidPath) !== a.pid)
+    if (a.source === "turn" && !turnPidStillNames(this.ctx.deps, a.agent, a.pid)) {
       return { outcome: "skipped", detail: "the turn already ended" };
+    }
     this.kills.push(
-      terminateGroup(a.pid, this.ctx.killGraceMs).then((how) => {
-        entry.detail = `pid ${a.pid}: ${how}`;
-        // The runner removes its pid file; when the runner itself is gone, nobody else will.
-        if (a.source === "turn" && readPidFile(pidPath) === a.pid && !pidRunning(a.pid))
-          rmSync(pidPath, { force: true });
+      reap(this.ctx.deps, a.agent, a.pid, a.source, this.ctx.killGraceMs).then((how) => {
+        entry.detail = how;
       }),
     );
     return { detail: `pid ${a.pid}: signalled` };
-  }
-
-  private cleanLease(agent: string, token: string | null): Partial<AppliedAction> {
-    const ov = ovDir(this.ctx.deps.repo);
-    const path = turnLockPath(ov, agent);
-    const cur = readLease(path);
-    let removed = false;
-    if (cur && cur.token === token && !pidRunning(cur.pid)) removed = releaseLease(path, cur);
-    const pidPath = turnPidPath(ov, agent);
-    const pid = readPidFile(pidPath);
-    if (existsSync(pidPath) && (typeof pid !== "number" || !pidRunning(pid)))
-      rmSync(pidPath, { force: true });
-    return removed
-      ? { detail: "lease removed" }
-      : { outcome: "skipped", detail: "lease already gone or taken over" };
   }
 
   private async escalate(a: Extract<Action, { kind: "escalate" }>): Promise<Partial<AppliedAction>> {
@@ -270,52 +249,13 @@ export class Applier {
   }
 
   private async completeRun(a: Extract<Action, { kind: "completeRun" }>): Promise<Partial<AppliedAction>> {
-    await markRunCompleted(this.ctx.deps, a.runId);
-    const coordinators = this.obs.sessions.filter(
-      (s) =>
-        s.capability === "coordinator" && !isTerminal(s.state) && (s.runId === null || s.runId === a.runId),
-    );
-    const body = runCompleteMessage(a);
-    for (const c of coordinators) {
-      await sendMail(this.ctx.deps, {
-        from: WATCHDOG_SENDER,
-        to: c.name,
-        subject: body,
-        body,
-        type: "status",
-        priority: "high",
-        payload: { runId: a.runId },
-      });
-      this.wake(c.name);
-    }
-    this.ctx.log(body);
-    return {
-      detail: coordinators.length
-        ? `told ${coordinators.map((c) => c.name).join(", ")}`
-        : "no coordinator to tell",
-    };
+    const told = await announceRunComplete(this.ctx.deps, this.obs.sessions, a);
+    for (const c of told) this.wake(c);
+    this.ctx.log(runCompleteMessage(a));
+    return { detail: told.length ? `told ${told.join(", ")}` : "no coordinator to tell" };
   }
 
   private session(agent: string): Session | undefined {
     return this.obs.sessions.find((s) => s.name === agent);
   }
-}
-
-const PHASE: Record<string, string> = {
-  scout: "Ready for next phase.",
-  builder: "Awaiting lead verification.",
-  reviewer: "Reviews done.",
-  lead: "Ready for merge/cleanup.",
-  merger: "Merges done.",
-};
-
-/** The coordinator's phase message when every worker of a run is done. */
-export function runCompleteMessage(a: Extract<Action, { kind: "completeRun" }>): string {
-  const n = a.completed + a.zombie;
-  const verb =
-    a.zombie > 0 ? `have terminated (${a.completed} completed, ${a.zombie} zombie)` : "have completed";
-  const only = a.capabilities.length === 1 ? a.capabilities[0] : undefined;
-  if (only)
-    return `[WATCHDOG] All ${n} ${only}(s) in run ${a.runId} ${verb}. ${PHASE[only] ?? "Ready for next steps."}`;
-  return `[WATCHDOG] All ${n} worker(s) in run ${a.runId} ${verb} (${a.capabilities.join(", ")}). Ready for next steps.`;
 }

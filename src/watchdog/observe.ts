@@ -10,6 +10,7 @@ import { readPidFile } from "../sys/pid-file.js";
 import { currentHost, pidRunning, processStartedAt } from "../sys/process.js";
 import { turnLockPath, turnPidPath } from "../turn/lock.js";
 import { NO_LIVENESS, activityAt, idleCandidates } from "./decide.js";
+import { parseTime } from "./ladder.js";
 import { readMailHistory } from "./mail-history.js";
 import { isRunCompleted } from "./run-seam.js";
 import { ObserveCache, readInboxes, readSessions } from "./snapshot.js";
@@ -72,8 +73,11 @@ export async function observe(
   }
   const candidates = idleCandidates(now, sessions, liveness, policy);
   if (candidates.length > 0) {
-    const since =
-      Math.min(...candidates.map((s) => activityAt(s, liveness.get(s.name) ?? NO_LIVENESS))) - policy.staleMs;
+    // Far enough back to see the mail of each candidate's last turn and anything since its ladder began.
+    const anchors = candidates.map((s) =>
+      Math.min(activityAt(s, liveness.get(s.name) ?? NO_LIVENESS), parseTime(s.stalledSince) ?? now),
+    );
+    const since = Math.min(...anchors) - policy.staleMs;
     const history = await readMailHistory(deps, since);
     for (const s of candidates) {
       const l = liveness.get(s.name)!;

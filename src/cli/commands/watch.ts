@@ -33,6 +33,12 @@ export class WatchCommand extends OvCommand {
   once = Option.Boolean("--once", false, { description: "Run one tick and exit" });
 
   async run(): Promise<CommandOutput> {
+    if (this.background && this.once) {
+      const { OvError } = await import("../../core/errors.js");
+      throw new OvError("USAGE", "--background and --once cannot be combined", {
+        hint: "use --once for a single tick in the foreground, or --background for a daemon",
+      });
+    }
     const deps = await this.deps();
     const { killOtherWatchdogs, watchdogPidPath } = await import("../../watchdog/processes.js");
     const killed = this.killOthers ? await killOtherWatchdogs(deps) : [];
