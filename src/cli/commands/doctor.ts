@@ -31,9 +31,11 @@ export class DoctorCommand extends OvCommand {
         hint: `use one of ${DOCTOR_CATEGORIES.join(", ")}`,
       });
     }
+    const { checkWatchdog } = await import("../../watchdog/doctor.js");
     const results = await runDoctor(await this.deps(), {
       fix: this.fix,
       selfBin: this.context.selfBin,
+      extraChecks: { watchdog: checkWatchdog },
       ...(this.category ? { category: this.category } : {}),
     });
     const failed = results.filter((r) => r.status === "fail" && !r.fixed).length;
