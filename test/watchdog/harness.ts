@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ovDir } from "../../src/git/repo.js";
 import type { Message } from "../../src/mail/types.js";
@@ -8,6 +8,8 @@ import { readSession } from "../../src/sessions/session.js";
 import { createSession, tryTransition, updateSession } from "../../src/sessions/store.js";
 import type { Deps } from "../../src/store/deps.js";
 import { ManualClock, systemClock } from "../../src/sys/clock.js";
+import { readPidFile } from "../../src/sys/pid-file.js";
+import { signal } from "../../src/sys/process.js";
 import type { TickContext } from "../../src/watchdog/apply.js";
 import type { WatchdogPolicy } from "../../src/watchdog/types.js";
 import { ROOT, type TempRepo, tempRepo } from "../helpers/repo.js";
@@ -58,12 +60,25 @@ export async function harness(): Promise<Harness> {
     worktree: (agent) => join(repo.dir, ".wt", agent),
     cleanup() {
       for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+      // A runner killed by the test leaves its runtime (its own process group) behind.
+      for (const f of listDir(join(ov, "turns")).filter((n) => n.endsWith(".pid"))) {
+        const pid = readPidFile(join(ov, "turns", f));
+        if (typeof pid === "number") signal(pid, "SIGKILL", true);
+      }
       repo.cleanup();
     },
   };
 }
 
 const running = new Map<string, ChildProcess[]>();
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
 
 /** Creates an agent's session and moves it to `state` (working agents idle since `idleSince`). */
 export async function agent(
