@@ -20,4 +20,5 @@ export const NAMESPACES: Record<string, Loader> = {
   turn: () => import("./commands/turn.js"),
   nudge: () => import("./commands/nudge.js"),
   merge: () => import("./commands/merge.js"),
+  watch: () => import("./commands/watch.js"),
 };
