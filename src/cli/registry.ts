@@ -16,4 +16,9 @@ export const NAMESPACES: Record<string, Loader> = {
   agents: () => import("./commands/agents/index.js"),
   run: () => import("./commands/run/index.js"),
   group: () => import("./commands/group/index.js"),
+  mail: () => import("./commands/mail/index.js"),
+  turn: () => import("./commands/turn.js"),
+  nudge: () => import("./commands/nudge.js"),
+  merge: () => import("./commands/merge.js"),
+  watch: () => import("./commands/watch.js"),
 };

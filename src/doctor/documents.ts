@@ -1,3 +1,4 @@
+import { MERGE_DOCUMENT_KINDS } from "../merge/doctor.js";
 import type { Deps } from "../store/deps.js";
 import type { DocProblem } from "../store/store.js";
 
@@ -25,4 +26,10 @@ export const DOCUMENT_KINDS: DocumentKind[] = [
     prefix: "refs/ov/groups/",
     check: async (deps) => (await import("../sessions/doctor.js")).groupProblems(deps),
   },
+  {
+    name: "mail",
+    prefix: "refs/ov/mail/",
+    check: async (deps) => (await import("../mail/doctor.js")).checkMailDocuments(deps),
+  },
+  ...MERGE_DOCUMENT_KINDS,
 ];
