@@ -5,8 +5,8 @@ import { describe, it } from "node:test";
 import { sendMail } from "../../src/mail/send.js";
 import { discoverAgents } from "../../src/sessions/discover.js";
 import { createRun } from "../../src/sessions/runs.js";
-import { listFilesBackendRefs as listFilesBackend, readLoosePath } from "../../src/git/direct.js";
-import { readAt } from "../../src/sessions/snapshot.js";
+import { readLoosePath } from "../../src/git/direct.js";
+import { listRefs, readAt } from "../../src/sessions/snapshot.js";
 import { readStatus } from "../../src/sessions/status.js";
 import { createSession, tryTransition } from "../../src/sessions/store.js";
 import type { OvError } from "../../src/core/errors.js";
@@ -60,7 +60,7 @@ describe("sessions/status", () => {
     }
   });
 
-  it("lists refs in-process exactly as for-each-ref does, loose, packed and mixed", async () => {
+  it("lists refs without spawning exactly as for-each-ref does, loose, packed and mixed", async () => {
     const repo = tempRepo({ commit: true });
     try {
       const deps = await repo.deps();
@@ -72,10 +72,10 @@ describe("sessions/status", () => {
           .git("for-each-ref", "--format=%(objectname) %(refname)", ...patterns)
           .split("\n")
           .map((l) => ({ oid: l.split(" ")[0], ref: l.split(" ")[1] }));
-      assert.deepEqual(listFilesBackend(deps.repo.commonDir, patterns), viaGit());
+      assert.deepEqual(await listRefs(deps, patterns), viaGit());
       repo.git("pack-refs", "--all");
       await tryTransition(deps, "a-2", "working"); // a-2 loose again, newer than its packed entry
-      const listed = listFilesBackend(deps.repo.commonDir, patterns);
+      const listed = await listRefs(deps, patterns);
       assert.deepEqual(listed, viaGit());
       assert.equal(listed.length, 4);
     } finally {
