@@ -12,4 +12,12 @@ export const NAMESPACES: Record<string, Loader> = {
   config: () => import("./commands/config.js"),
   doctor: () => import("./commands/doctor.js"),
   hook: () => import("./commands/hook.js"),
+  sling: () => import("./commands/sling.js"),
+  stop: () => import("./commands/stop.js"),
+  guard: () => import("./commands/guard.js"),
+  spec: () => import("./commands/spec.js"),
+  prime: () => import("./commands/prime.js"),
+  worktree: () => import("./commands/worktree.js"),
+  clean: () => import("./commands/clean.js"),
+  agents: () => import("./commands/agents/index.js"),
 };
