@@ -1,4 +1,5 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, rmdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { OvError, messageOf } from "../../core/errors.js";
 import { isoTime } from "../../sys/clock.js";
 import { createSession } from "../../sessions/store.js";
@@ -61,8 +62,9 @@ export function sessionFor(plan: SlingPlan, nowMs: number): Session {
 export async function applySling(deps: Deps, plan: SlingPlan, svc: SlingServices): Promise<SlingResult> {
   const session = sessionFor(plan, deps.clock.now());
   const sessionTipBefore = await deps.git.refs.read(sessionRef(plan.name));
-  const made = { worktree: false, session: false };
+  const made: Made = { worktree: false, session: false, firstDir: undefined };
   try {
+    made.firstDir = mkdirSync(dirname(plan.worktree), { recursive: true });
     ensureExcluded(deps, [`/${OVERLAY_DIR}/`]);
     made.worktree = true;
     await addWorktree(deps, plan.worktree, plan.branch, plan.baseCommit);
@@ -109,11 +111,30 @@ export async function applySling(deps: Deps, plan: SlingPlan, svc: SlingServices
   }
 }
 
+interface Made {
+  worktree: boolean;
+  session: boolean;
+  /** Outermost directory sling had to create for the worktree, if any. */
+  firstDir: string | undefined;
+}
+
+/** Removes `dir` and its parents up to `top` while they are empty (another sling may be using them). */
+function removeEmptyDirs(dir: string, top: string): void {
+  for (let d = dir; d.startsWith(top); d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+    if (d === top) return;
+  }
+}
+
 /** Undoes sling's side effects in reverse order; returns what could not be undone. */
 async function rollback(
   deps: Deps,
   plan: SlingPlan,
-  made: { worktree: boolean; session: boolean },
+  made: Made,
   sessionTipBefore: string | undefined,
 ): Promise<string[]> {
   const problems: string[] = [];
@@ -143,5 +164,6 @@ async function rollback(
   }
   if (existsSync(plan.worktree))
     await attempt("directory", async () => rmSync(plan.worktree, { recursive: true }));
+  if (made.firstDir) removeEmptyDirs(dirname(plan.worktree), made.firstDir);
   return problems;
 }
