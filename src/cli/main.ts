@@ -82,6 +82,21 @@ export async function main(
     process.stdout.write(cli.usage(null));
     return 0;
   }
+  // Cli.run() would hand the command its `cli`; we drive process/execute ourselves, so do it here
+  // (HelpCommand needs it: without it `git ov <cmd> --help` crashed).
+  command.cli = {
+    binaryLabel: "git ov",
+    binaryName: "git ov",
+    binaryVersion: VERSION,
+    enableCapture: false,
+    enableColors: false,
+    definitions: () => cli.definitions(),
+    error: (error, opts) => cli.error(error, opts),
+    format: (colored) => cli.format(colored),
+    process: (input, sub) => cli.process(input, { ...context, ...sub }),
+    run: (input, sub) => cli.run(input, { ...context, ...sub }),
+    usage: (c, opts) => cli.usage(c, opts),
+  };
   return (await command.validateAndExecute()) ?? 0;
 }
 

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import type { Capability } from "../../src/agents/capabilities.js";
 import { OVERLAY_FILE } from "../../src/agents/overlay.js";
 import { tryTransition } from "../../src/sessions/store.js";
-import { gitIn, repoState, sessionJson, slingTest } from "../helpers/agents.js";
+import { gitIn, sessionJson, slingTest } from "../helpers/agents.js";
 import { fsck, tempRepo } from "../helpers/repo.js";
 
 const TERMINAL: Record<Capability, string | null> = {

@@ -45,7 +45,9 @@ export function checkOv(args: readonly string[], ctx: BashContext): GuardDecisio
 /** Tracker CLIs (seeds `sd`, beads `bd`): an agent closes or re-statuses only its own task. */
 export function checkTracker(args: readonly string[], ctx: BashContext): GuardDecision {
   const verb = args[0];
-  const ids = args.slice(1).filter((a) => !a.startsWith("-"));
+  // Task ids come before the first option (`sd close a b --reason "…"`).
+  const firstFlag = args.findIndex((a, i) => i > 0 && a.startsWith("-"));
+  const ids = args.slice(1, firstFlag < 0 ? undefined : firstFlag);
   const touches =
     verb === "close" ||
     (verb === "update" && args.some((a) => a === "--status" || a.startsWith("--status=")));

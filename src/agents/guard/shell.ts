@@ -55,11 +55,11 @@ class Reader {
         this.pos++;
         flush();
         this.list(")");
-      } else if (OPERATOR_CHARS.has(c)) {
+      } else if (c === "&" && this.s[this.pos + 1] === ">") cmd.redirects.push(this.redirect(undefined));
+      else if (OPERATOR_CHARS.has(c)) {
         this.pos++;
         flush();
       } else if (c === "<" || c === ">") cmd.redirects.push(this.redirect(undefined));
-      else if (c === "&" && this.s[this.pos + 1] === ">") cmd.redirects.push(this.redirect(undefined));
       else {
         const w = this.word();
         const next = this.s[this.pos];
