@@ -9,7 +9,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 rmSync(join(root, "dist"), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: join(root, "src/cli/entry.ts") },
+  // scripted-agent: the scripted runtime's agent program (spawned per turn; kept off the CLI's path).
+  entryPoints: {
+    cli: join(root, "src/cli/entry.ts"),
+    "scripted-agent": join(root, "src/runtimes/scripted/main.ts"),
+  },
   outdir: join(root, "dist"),
   bundle: true,
   splitting: true,

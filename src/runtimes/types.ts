@@ -1,9 +1,15 @@
 import type { Session } from "../sessions/session.js";
 
-/** A typed event parsed from a runtime's output stream (Claude stream-json shaped). */
+/**
+ * A typed event parsed from a runtime's output stream (Claude stream-json shaped). `text` with
+ * `apiError` is the CLI's synthetic message for a failed model call (the `result` that follows has
+ * `isError`). A `result` may have `subtype: "success"` and still `isError: true` (API errors, timeouts).
+ * `other` carries lines the runner does not act on: `system/<subtype>`, `control_response`, … and,
+ * with type `unparsed`, a non-JSON line (raw = its first 500 characters: diagnostics, not progress).
+ */
 export type RuntimeEvent =
-  | { kind: "init"; sessionId: string; model?: string; tools?: string[] }
-  | { kind: "text"; text: string }
+  | { kind: "init"; sessionId: string; model?: string; tools?: string[]; permissionMode?: string }
+  | { kind: "text"; text: string; apiError?: boolean }
   | { kind: "tool_use"; id: string; name: string; input: unknown }
   | { kind: "tool_result"; toolUseId: string; isError: boolean; content: string }
   | {
@@ -13,9 +19,22 @@ export type RuntimeEvent =
       sessionId?: string;
       durationMs?: number;
       numTurns?: number;
+      /** This turn's cost (Claude's `model_usage_since_last_result`, else `total_cost_usd`). */
       costUsd?: number;
-      usage?: { inputTokens: number; outputTokens: number; cacheReadTokens?: number; cacheCreationTokens?: number };
+      /** Claude's `total_cost_usd`: cumulative over the conversation, earlier resumed turns included. */
+      sessionCostUsd?: number;
+      /** This turn's tokens, summed over its model calls. */
+      usage?: {
+        inputTokens: number;
+        outputTokens: number;
+        cacheReadTokens?: number;
+        cacheCreationTokens?: number;
+      };
       text?: string;
+      /** Claude's `terminal_reason`: completed, max_turns, api_error, aborted_streaming, … */
+      terminalReason?: string;
+      /** Claude's `errors` (error subtypes), e.g. "No conversation found with session ID: …". */
+      errors?: string[];
     }
   | { kind: "other"; type: string; raw: unknown };
 
@@ -52,8 +71,11 @@ export interface StreamParser {
 /** A runtime adapter: builds turns, parses their output, deploys guards into a worktree. */
 export interface Runtime {
   readonly name: string;
-  /** Throws OvError("RUNTIME") naming the missing binary and how to install it. */
-  ensureAvailable(config: TurnRequest["config"]): Promise<void>;
+  /**
+   * Throws OvError("RUNTIME") naming the missing binary and how to install it, or a configuration the
+   * runtime will refuse. `env` (default: this process's) supplies PATH for the binary lookup.
+   */
+  ensureAvailable(config: TurnRequest["config"], env?: Record<string, string | undefined>): Promise<void>;
   buildTurn(req: TurnRequest): TurnSpec;
   parser(): StreamParser;
   /** Writes the runtime's guard/hook configuration into the worktree; returns the paths written (relative). */
