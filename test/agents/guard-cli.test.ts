@@ -55,6 +55,22 @@ describe("git ov guard (PreToolUse contract)", () => {
     assert.match(badCap.stderr, /GIT_OV_CAPABILITY 'wizard' is not a role/);
   });
 
+  it("answers allow explicitly with --answer-allow, and still blocks with exit 2", async () => {
+    const ok = await runOv(["guard", "--answer-allow"], {
+      cwd: wt,
+      env: env("builder"),
+      input: payload("Bash", { command: "ls" }, wt),
+    });
+    assert.equal(ok.code, 0);
+    assert.equal(JSON.parse(ok.stdout).hookSpecificOutput.permissionDecision, "allow");
+    const no = await runOv(["guard", "--answer-allow"], {
+      cwd: wt,
+      env: env("builder"),
+      input: payload("Bash", { command: "git push" }, wt),
+    });
+    assert.deepEqual([no.code, no.stdout], [2, ""]);
+  });
+
   it("lets everything through for a non-agent (no GIT_OV_AGENT)", async () => {
     const r = await runOv(["guard"], {
       cwd: wt,

@@ -5,6 +5,17 @@ import { type GuardAgent, type GuardDecision, type ToolCall, block } from "./typ
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** `hook`: silent allow; `answer-allow`: allow answered explicitly (Claude then skips its own prompt); `explain`: JSON. */
+export type RenderMode = "hook" | "answer-allow" | "explain";
+
+const ALLOW_ANSWER = {
+  hookSpecificOutput: {
+    hookEventName: "PreToolUse",
+    permissionDecision: "allow",
+    permissionDecisionReason: "git ov guard",
+  },
+};
+
 /** What the guard prints and returns: the PreToolUse contract of Claude Code. */
 export interface GuardOutput {
   code: number;
@@ -14,14 +25,15 @@ export interface GuardOutput {
 
 /**
  * Renders a decision for Claude Code's PreToolUse hook: allow = exit 0, silent; block = exit 2 with
- * the reason on stderr (Claude shows it to the model as the tool's error). `explain` prints the
- * decision as JSON on stdout and exits 0 instead, for humans and tests.
+ * the reason on stderr (Claude shows it to the model as the tool's error). See RenderMode for the rest.
  */
-export function renderDecision(d: GuardDecision, explain: boolean): GuardOutput {
-  if (explain) {
+export function renderDecision(d: GuardDecision, mode: RenderMode = "hook"): GuardOutput {
+  if (mode === "explain") {
     const body = d.allow ? { decision: "allow" } : { decision: "block", rule: d.rule, reason: d.reason };
     return { code: 0, stdout: `${JSON.stringify(body)}\n`, stderr: "" };
   }
+  if (d.allow && mode === "answer-allow")
+    return { code: 0, stdout: `${JSON.stringify(ALLOW_ANSWER)}\n`, stderr: "" };
   if (d.allow) return { code: 0, stdout: "", stderr: "" };
   return { code: 2, stdout: "", stderr: `git ov guard: blocked (${d.rule}): ${d.reason}\n` };
 }
@@ -70,27 +82,31 @@ function parseCall(stdin: string, fallbackCwd: string): ToolCall | GuardDecision
 const isDecision = (x: unknown): x is GuardDecision => typeof x === "object" && x !== null && "allow" in x;
 
 /**
- * `git ov guard [--explain]`: reads one PreToolUse payload on stdin, identifies the agent from
+ * `git ov guard [--explain | --answer-allow]`: reads one PreToolUse payload on stdin, identifies the agent from
  * GIT_OV_* variables, and decides. Not an agent (no GIT_OV_AGENT) → allow. Any error → block.
  */
 export async function runGuard(args: readonly string[], env: Env, stdin: string): Promise<GuardOutput> {
-  const explain = args.includes("--explain");
+  const mode: RenderMode = args.includes("--explain")
+    ? "explain"
+    : args.includes("--answer-allow")
+      ? "answer-allow"
+      : "hook";
   try {
     const agent = identity(env);
-    if (agent === undefined) return renderDecision({ allow: true }, explain);
-    if (isDecision(agent)) return renderDecision(agent, explain);
+    if (agent === undefined) return renderDecision({ allow: true }, mode);
+    if (isDecision(agent)) return renderDecision(agent, mode);
     const call = parseCall(stdin, agent.worktree);
-    if (isDecision(call)) return renderDecision(call, explain);
+    if (isDecision(call)) return renderDecision(call, mode);
     let facts: Awaited<ReturnType<typeof import("./lead-facts.js").leadGateFacts>> | undefined;
     if (needsLeadFacts(call, agent)) {
       const { leadGateFacts } = await import("./lead-facts.js");
       facts = await leadGateFacts(agent.worktree, agent.name).catch(() => undefined);
     }
-    return renderDecision(decideGuard(call, agent, nodePorts(env), facts), explain);
+    return renderDecision(decideGuard(call, agent, nodePorts(env), facts), mode);
   } catch (e) {
     return renderDecision(
       block("bad-input", `guard failed (${e instanceof Error ? e.message : String(e)}); blocking to be safe`),
-      explain,
+      mode,
     );
   }
 }

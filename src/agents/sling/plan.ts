@@ -149,7 +149,7 @@ export async function planSling(
 
   const runtimeName = input.runtime?.trim() || config.str("runtime.default");
   const runtime = await resolveRuntime(runtimeName);
-  await runtime.ensureAvailable(runtimeConfig(config));
+  await runtime.ensureAvailable(runtimeConfig(config), { ...deps.env });
 
   const spec = fileSpec ?? (await storedSpec(deps, task));
   return {
