@@ -35,6 +35,44 @@ describe("git ov sling (CLI, scripted runtime)", () => {
     }
   });
 
+  it("lets a lead sling from inside its own worktree, with its spec from refs/ov/specs", async () => {
+    const repo = tempRepo({ commit: true });
+    try {
+      const lead = JSON.parse(
+        (
+          await runOv(["sling", "big", "--capability", "lead", "--runtime", "scripted", "--json"], {
+            cwd: repo.dir,
+          })
+        ).stdout,
+      );
+      const env = {
+        GIT_OV_AGENT: lead.agent,
+        GIT_OV_CAPABILITY: "lead",
+        GIT_OV_WORKTREE: lead.worktree,
+        GIT_OV_TASK: "big",
+      };
+      const spec = await runOv(["spec", "write", "big-1", "--body", "Part one."], {
+        cwd: lead.worktree,
+        env,
+      });
+      assert.equal(spec.code, 0, spec.stderr);
+      const r = await runOv(["sling", "big-1", "--parent", lead.agent, "--runtime", "scripted", "--json"], {
+        cwd: lead.worktree,
+        env,
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const child = JSON.parse(r.stdout);
+      assert.deepEqual(
+        [child.agent, child.parent, child.depth, child.baseBranch],
+        ["builder-big-1", "lead-big", 1, "main"],
+      );
+      assert.match(readFileSync(child.overlay, "utf8"), /Part one\./);
+      assert.equal(repo.git("worktree", "list").split("\n").length, 3);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it("refuses with one line, a non-zero exit and nothing created", async () => {
     const repo = tempRepo({ commit: true });
     try {

@@ -31,25 +31,45 @@ export async function main(rounds = Number(process.env.BENCH_ROUNDS ?? 12)): Pro
   const repo = tempRepo({ commit: true });
   const wt = join(repo.dir, ".git", "ov", "worktrees", "bench");
   mkdirSync(wt, { recursive: true });
-  const env = { ...process.env, GIT_OV_AGENT: "bench", GIT_OV_CAPABILITY: "builder", GIT_OV_WORKTREE: wt, GIT_OV_TASK: "t" };
+  const env = {
+    ...process.env,
+    GIT_OV_AGENT: "bench",
+    GIT_OV_CAPABILITY: "builder",
+    GIT_OV_WORKTREE: wt,
+    GIT_OV_TASK: "t",
+  };
   const hook = (tool: string, input: object) =>
-    JSON.stringify({ session_id: "s", hook_event_name: "PreToolUse", tool_name: tool, tool_input: input, cwd: wt });
-  const allowBash = hook("Bash", { command: "npm test && git add -A && git commit -m 'feat: x' > /dev/null" });
+    JSON.stringify({
+      session_id: "s",
+      hook_event_name: "PreToolUse",
+      tool_name: tool,
+      tool_input: input,
+      cwd: wt,
+    });
+  const allowBash = hook("Bash", {
+    command: "npm test && git add -A && git commit -m 'feat: x' > /dev/null",
+  });
   const blockWrite = hook("Write", { file_path: "/etc/passwd", content: "x" });
   const cases: Case[] = [
     { name: "node -e 0", run: () => must(spawnSync(process.execPath, ["-e", "0"]), "node") },
     { name: "git ov --version", run: () => must(spawnSync(process.execPath, [BIN, "--version"]), "version") },
     {
       name: "git ov guard (allow Bash)",
-      run: () => must(spawnSync(process.execPath, [BIN, "guard"], { input: allowBash, env, cwd: wt }), "guard"),
+      run: () =>
+        must(spawnSync(process.execPath, [BIN, "guard"], { input: allowBash, env, cwd: wt }), "guard"),
     },
     {
       name: "git ov guard (block Write)",
-      run: () => must(spawnSync(process.execPath, [BIN, "guard"], { input: blockWrite, env, cwd: wt }), "guard block"),
+      run: () =>
+        must(spawnSync(process.execPath, [BIN, "guard"], { input: blockWrite, env, cwd: wt }), "guard block"),
     },
     {
       name: "git ov sling (cold, scripted)",
-      run: (i) => must(spawnSync(process.execPath, [BIN, "sling", `b${i}`, "--runtime", "scripted"], { cwd: repo.dir }), "sling"),
+      run: (i) =>
+        must(
+          spawnSync(process.execPath, [BIN, "sling", `b${i}`, "--runtime", "scripted"], { cwd: repo.dir }),
+          "sling",
+        ),
     },
   ];
   const times = new Map<string, number[]>(cases.map((c) => [c.name, []]));
@@ -65,7 +85,9 @@ export async function main(rounds = Number(process.env.BENCH_ROUNDS ?? 12)): Pro
   process.stdout.write(`${"case".padEnd(32)}${"ms".padStart(9)}${"× node -e 0".padStart(14)}\n`);
   for (const [name, xs] of times) {
     out[name] = median(xs);
-    process.stdout.write(`${name.padEnd(32)}${median(xs).toFixed(1).padStart(9)}${(median(xs) / base).toFixed(2).padStart(14)}\n`);
+    process.stdout.write(
+      `${name.padEnd(32)}${median(xs).toFixed(1).padStart(9)}${(median(xs) / base).toFixed(2).padStart(14)}\n`,
+    );
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { isReadOnly } from "../capabilities.js";
-import { checkCommandLine, isProtected } from "./bash.js";
+import { checkCommandLine } from "./bash.js";
+import { isProtected } from "./file-rules.js";
 import { type GuardPorts, isWithin, resolveReal } from "./paths.js";
 import { isLeadFinish } from "./ov-rules.js";
 import { parseShell } from "./shell.js";
