@@ -1,6 +1,7 @@
 import "../helpers/env.js";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { SlingInput } from "../../src/agents/sling/plan.js";
 import { OvError } from "../../src/core/errors.js";
@@ -31,6 +32,7 @@ const CASES: Case[] = [
     "ALREADY_EXISTS",
     /still has a branch/,
   ],
+  ["stray worktree dir", { task: "x", name: "stray" }, "ALREADY_EXISTS", /still has a worktree/],
   ["task locked", { task: "auth", capability: "scout" }, "AGENT", /already being worked on by 'lead-auth'/],
   ["task finished, no --recover", { task: "done" }, "AGENT", /already handled by builder 'builder-done'/],
   ["base branch missing", { task: "x", baseBranch: "nope" }, "NOT_FOUND", /base branch 'nope'/],
@@ -51,6 +53,7 @@ describe("sling refusals", () => {
       await slingTest(deps, { task: "auth-1", parent: "lead-auth" });
       await slingTest(deps, { task: "done", name: "builder-done" });
       await tryTransition(deps, "builder-done", "completed");
+      mkdirSync(join(repo.dir, ".git", "ov", "worktrees", "stray"), { recursive: true });
       for (const [what, input, code, msg, rt] of CASES) {
         const before = repoState(repo);
         const err = await slingTest(deps, input, testRuntime(rt)).then(

@@ -54,7 +54,7 @@ describe("sling", () => {
         const doc = sessionJson(repo, s.name);
         assert.equal(doc.state, "booting");
         assert.equal(doc.capability, cap);
-        assert.equal(doc.runtime, "test");
+        assert.equal(doc.runtime, "scripted");
         assert.equal(doc.baseBranch, "main");
         assert.equal(doc.parent, parent ?? null);
         assert.equal(doc.depth, parent ? 1 : 0);

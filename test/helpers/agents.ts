@@ -4,6 +4,7 @@ import { dirname, join, relative } from "node:path";
 import type { SlingInput } from "../../src/agents/sling/plan.js";
 import { sling } from "../../src/agents/sling.js";
 import { OvError } from "../../src/core/errors.js";
+import { getRuntime } from "../../src/runtimes/registry.js";
 import type { Runtime } from "../../src/runtimes/types.js";
 import type { Session } from "../../src/sessions/session.js";
 import type { Deps } from "../../src/store/deps.js";
@@ -42,11 +43,11 @@ export function testRuntime(opts: TestRuntimeOptions = {}): Runtime {
   };
 }
 
-/** Slings in-process with the test runtime. */
+/** Slings in-process, with the real scripted runtime unless a test runtime is given. */
 export function slingTest(
   deps: Deps,
   input: Partial<SlingInput> & { task: string },
-  rt: Runtime = testRuntime(),
+  rt: Runtime = getRuntime("scripted"),
 ) {
   return sling(
     deps,
