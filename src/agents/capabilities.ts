@@ -12,7 +12,10 @@ interface RoleSpec {
   lifetime: "task" | "persistent";
   /** Read-only roles may not change files (the guard blocks Write/Edit and mutating shell). */
   readOnly: boolean;
-  /** Mail types that end the agent's work; the first is the canonical one shown in overlays. */
+  /**
+   * Mail types that end the agent's work; the first is the canonical one overlays name. `result` is
+   * the reference's fallback for non-merger roles, accepted but never suggested.
+   */
   terminal: readonly MailType[];
   /** Roles this role may sling (empty: it may not spawn). */
   spawns: readonly Capability[];
@@ -50,7 +53,7 @@ const ROLES: Record<Capability, RoleSpec> = {
   lead: {
     lifetime: "task",
     readOnly: true,
-    terminal: ["worker_done"],
+    terminal: ["worker_done", "result"],
     spawns: ["scout", "builder", "reviewer", "merger"],
     mayCommit: false,
     summary: "owns one task: scouts, specs, builders, reviews, then merge_ready; never writes code",
@@ -58,7 +61,7 @@ const ROLES: Record<Capability, RoleSpec> = {
   scout: {
     lifetime: "task",
     readOnly: true,
-    terminal: ["worker_done"],
+    terminal: ["worker_done", "result"],
     spawns: [],
     mayCommit: false,
     summary: "read-only explorer: maps the code and writes a spec",
@@ -66,7 +69,7 @@ const ROLES: Record<Capability, RoleSpec> = {
   builder: {
     lifetime: "task",
     readOnly: false,
-    terminal: ["worker_done"],
+    terminal: ["worker_done", "result"],
     spawns: [],
     mayCommit: true,
     summary: "implements a spec inside its file scope and commits to its own branch",
@@ -74,7 +77,7 @@ const ROLES: Record<Capability, RoleSpec> = {
   reviewer: {
     lifetime: "task",
     readOnly: true,
-    terminal: ["worker_done"],
+    terminal: ["worker_done", "result"],
     spawns: [],
     mayCommit: false,
     summary: "read-only verifier: runs the checks and reports PASS or FAIL",

@@ -31,6 +31,7 @@ export function agentEnv(session: Session, ctx: AgentEnvContext): Record<string,
     GIT_OV_PARENT: session.parent ?? NO_PARENT_RECIPIENT,
     GIT_OV_DEPTH: String(session.depth),
     GIT_OV_OVERLAY: `${session.worktree}/${OVERLAY_FILE}`,
+    GIT_OV_BIN: ctx.selfBin,
     PATH: [binDir, ...rest].join(delimiter),
   };
 }

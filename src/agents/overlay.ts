@@ -19,7 +19,13 @@ export interface OverlayInput {
 }
 
 function who(s: Session): Who {
-  return { me: s.name, parent: s.parent ?? NO_PARENT_RECIPIENT, task: s.task, branch: s.branch };
+  return {
+    me: s.name,
+    parent: s.parent ?? NO_PARENT_RECIPIENT,
+    task: s.task,
+    branch: s.branch,
+    shell: false,
+  };
 }
 
 function dispatchLimits(n: number | undefined): string {

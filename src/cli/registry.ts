@@ -20,4 +20,10 @@ export const NAMESPACES: Record<string, Loader> = {
   worktree: () => import("./commands/worktree.js"),
   clean: () => import("./commands/clean.js"),
   agents: () => import("./commands/agents/index.js"),
+  status: () => import("./commands/status.js"),
+  run: () => import("./commands/run/index.js"),
+  group: () => import("./commands/group/index.js"),
+  mail: () => import("./commands/mail/index.js"),
+  turn: () => import("./commands/turn.js"),
+  nudge: () => import("./commands/nudge.js"),
 };

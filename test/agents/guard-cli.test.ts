@@ -111,6 +111,7 @@ describe("git ov guard (PreToolUse contract)", () => {
       subject: "done",
       body: "b",
       type: "worker_done",
+      payload: { taskId: "a", branch: "ov/builder-a/a", exitCode: 0, filesModified: ["a.ts"] },
     });
     const blocked = await runOv(["guard"], { cwd: wt, env: lead, input: finish });
     assert.equal(blocked.code, 2);
@@ -121,7 +122,7 @@ describe("git ov guard (PreToolUse contract)", () => {
       subject: "merge_ready: a",
       body: "b",
       type: "merge_ready",
-      payload: { branch: "ov/builder-a/a" },
+      payload: { branch: "ov/builder-a/a", taskId: "a", agentName: "builder-a", filesModified: ["a.ts"] },
     });
     const allowed = await runOv(["guard"], { cwd: wt, env: lead, input: finish });
     assert.deepEqual([allowed.code, allowed.stderr], [0, ""]);

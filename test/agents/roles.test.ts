@@ -60,10 +60,10 @@ describe("capabilities", () => {
       ["coordinator", false, true, true, true, ""],
       ["orchestrator", false, true, true, true, ""],
       ["monitor", false, true, true, false, ""],
-      ["lead", true, false, true, true, "worker_done"],
-      ["scout", true, false, true, false, "worker_done"],
-      ["builder", true, false, false, false, "worker_done"],
-      ["reviewer", true, false, true, false, "worker_done"],
+      ["lead", true, false, true, true, "worker_done|result"],
+      ["scout", true, false, true, false, "worker_done|result"],
+      ["builder", true, false, false, false, "worker_done|result"],
+      ["reviewer", true, false, true, false, "worker_done|result"],
       ["merger", true, false, false, false, "merged|merge_failed"],
     ]);
     assert.equal(isTerminalMail("merger", "worker_done"), false);
@@ -214,6 +214,7 @@ describe("role definitions and overlay", () => {
       GIT_OV_PARENT: "operator",
       GIT_OV_DEPTH: "0",
       GIT_OV_OVERLAY: "/w/b/.ov/overlay.md",
+      GIT_OV_BIN: "/opt/ov/bin/git-ov",
       PATH: "/opt/ov/bin:/usr/bin",
     });
   });

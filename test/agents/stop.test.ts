@@ -92,7 +92,7 @@ describe("git ov stop", () => {
           subject: `merge_ready: ${b}`,
           body: b,
           type: "merge_ready",
-          payload: { branch: b },
+          payload: { branch: b, taskId: b.split("/")[2]!, agentName: b.split("/")[1]!, filesModified: [] },
         });
       const r = await stopAgent(deps, "lead-auth", opts);
       assert.equal(r.notice?.to, "coordinator-plan");

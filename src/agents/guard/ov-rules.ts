@@ -12,7 +12,10 @@ function typeFlag(args: readonly string[]): string | undefined {
 
 /** True when this `git ov …` / tracker call is the lead finishing its task (what the close gate guards). */
 export function isLeadFinish(kind: "ov" | "tracker", args: readonly string[], task: string): boolean {
-  if (kind === "ov") return args[0] === "mail" && args[1] === "send" && typeFlag(args) === "worker_done";
+  if (kind === "ov") {
+    const type = typeFlag(args);
+    return args[0] === "mail" && args[1] === "send" && (type === "worker_done" || type === "result");
+  }
   return args[0] === "close" && args.slice(1).includes(task);
 }
 
