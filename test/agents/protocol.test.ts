@@ -40,7 +40,12 @@ describe("protocol command lines", () => {
       const agents: Record<string, Session> = {};
       for (const cap of ["builder", "scout", "reviewer", "merger"] as Capability[])
         agents[cap] = (
-          await slingTest(deps, { task: `${cap}-job`, capability: cap, parent: "coordinator-top", forceHierarchy: true })
+          await slingTest(deps, {
+            task: `${cap}-job`,
+            capability: cap,
+            parent: "coordinator-top",
+            forceHierarchy: true,
+          })
         ).result.session;
       const lead = (await slingTest(deps, { task: "solo", capability: "lead" })).result.session;
       const concrete = (s: Session) => ({

@@ -58,6 +58,7 @@ describe("sling", () => {
         assert.equal(doc.baseBranch, "main");
         assert.equal(doc.parent, parent ?? null);
         assert.equal(doc.depth, parent ? 1 : 0);
+        assert.equal(doc.runId, JSON.parse(repo.git("show", "refs/ov/runs/current:current.json")).runId);
         assert.equal(gitIn(s.worktree, "status", "--porcelain"), "", `${cap} worktree clean`);
       }
       const exclude = readFileSync(join(common, "info", "exclude"), "utf8");

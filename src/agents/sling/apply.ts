@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, rmSync, rmdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { OvError, messageOf } from "../../core/errors.js";
 import { isoTime } from "../../sys/clock.js";
+import { ensureCurrentRun } from "../../sessions/runs.js";
 import { createSession } from "../../sessions/store.js";
 import { type Session, sessionRef } from "../../sessions/session.js";
 import type { Deps } from "../../store/deps.js";
@@ -60,7 +61,9 @@ export function sessionFor(plan: SlingPlan, nowMs: number): Session {
  * first turn. If any step fails, everything created so far is removed and the error rethrown.
  */
 export async function applySling(deps: Deps, plan: SlingPlan, svc: SlingServices): Promise<SlingResult> {
-  const session = sessionFor(plan, deps.clock.now());
+  // Joining a run is not rolled back: a run created here stays current for the next sling.
+  const runId = plan.runId ?? (await ensureCurrentRun(deps));
+  const session = sessionFor({ ...plan, runId }, deps.clock.now());
   const sessionTipBefore = await deps.git.refs.read(sessionRef(plan.name));
   const made: Made = { worktree: false, session: false, firstDir: undefined };
   try {

@@ -123,8 +123,7 @@ export async function planSling(
         hint: "sling under a live agent, or without --parent",
       });
   }
-  // TODO(lead): switch to ensureCurrentRun(deps) once the sessions issue lands it on main; until then
-  // an agent joins its parent's run or the current run, and stays run-less when there is none.
+  // No run yet: apply creates one (ensureCurrentRun) as its first write, so a refusal writes nothing.
   const runId = parent?.runId ?? currentRun ?? null;
   const req = { capability, parent, depth: input.depth, forceHierarchy: input.forceHierarchy, runId };
   const limits = limitsFrom(config);
