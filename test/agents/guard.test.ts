@@ -199,7 +199,10 @@ describe("lead close gate", () => {
     const wrapped = bash("if true; then git ov mail send --to operator --type worker_done; fi");
     assert.equal(needsLeadFacts({ ...finish, input: wrapped }, agentOf("lead")), true);
     assert.equal(
-      needsLeadFacts({ ...finish, input: bash('me="$X" git ov mail send --type worker_done') }, agentOf("lead")),
+      needsLeadFacts(
+        { ...finish, input: bash('me="$X" git ov mail send --type worker_done') },
+        agentOf("lead"),
+      ),
       true,
     );
     assert.equal(

@@ -1,0 +1,179 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "../config/config.js";
+import { isConfigKey } from "../config/keys.js";
+import { OvError } from "../core/errors.js";
+import { ovDir } from "../git/repo.js";
+import { getRuntime } from "../runtimes/registry.js";
+import { type Deps, openDeps } from "../store/deps.js";
+import type { Clock } from "../sys/clock.js";
+import { type RunResult, nodeExecutable, runProcess } from "../sys/run.js";
+import { runShell } from "../sys/shell.js";
+import { type DemoCheck, evaluateChecks } from "./checks.js";
+import { claudeLeadSpec } from "./claude.js";
+import { ProgressTracker, type SwarmSnapshot } from "./progress.js";
+import { LEAD_TASK, TEST_COMMAND } from "./project.js";
+import { createProject, demoEnv, scratchDir } from "./scratch.js";
+import { LEAD_NAME, leadScript } from "./scripts.js";
+import { allFinished, mergeRequested, stamp, waitFor } from "./wait.js";
+
+export type DemoRuntime = "scripted" | "claude";
+
+export interface DemoOptions {
+  runtime: DemoRuntime;
+  /** Where to create the scratch repository (absent or empty); default: a new temp dir. */
+  dir?: string;
+  cwd: string;
+  selfBin: string;
+  env: Readonly<Record<string, string | undefined>>;
+  clock: Clock;
+  /** How long the swarm may take, start to finish. */
+  timeoutMs: number;
+  /** Progress output, one line at a time. */
+  log: (line: string) => void;
+}
+
+export interface DemoResult {
+  ok: boolean;
+  dir: string;
+  runtime: DemoRuntime;
+  lead: string;
+  target: string;
+  durationMs: number;
+  /** Why the demo stopped waiting early, if it did. */
+  stopped?: string;
+  checks: DemoCheck[];
+  snap: SwarmSnapshot;
+}
+
+const TARGET = "main";
+
+/**
+ * Runs the whole demo in a fresh scratch repository: project, `git ov init`, a lead that slings two
+ * builders, the merge, the project's tests, and the checks. Never throws once the repository
+ * exists (a failure is a failed check); the repository is left for exploration.
+ */
+export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  const start = opts.clock.now();
+  const elapsed = () => opts.clock.now() - start;
+  const env = demoEnv(opts.env);
+  const dir = scratchDir(opts.dir, opts.cwd);
+  const log = opts.log;
+  log(`Scratch repository: ${dir}`);
+  await createProject(dir, env);
+  log("  a tiny JS module (src/text.js) with a test (node test.js), one commit on main");
+  const ov = (args: string[]) => runOv(opts.selfBin, dir, env, args, log);
+  await ov(["init"]);
+  await ov(["config", "set", "runtime.default", opts.runtime]);
+  await ov(["config", "set", "project.verifyCommand", TEST_COMMAND]);
+  const deps = await openDeps(dir, { env });
+  try {
+    if (opts.runtime === "claude") await ensureClaude(deps);
+    const base = (await deps.git.run(["rev-parse", TARGET])).stdout.trim();
+    await ov(slingArgs(deps, opts.runtime));
+    log("");
+    log("The swarm at work (lead -> builders -> lead), as the refs change:");
+    const wait = {
+      clock: opts.clock,
+      deadline: start + opts.timeoutMs,
+      tracker: new ProgressTracker(),
+      log,
+      elapsed,
+    };
+    let res = await waitFor(deps, mergeRequested(LEAD_NAME), wait);
+    let stopped = res.ok ? undefined : res.reason;
+    if (res.ok) {
+      log("");
+      log(`${stamp(elapsed())}  The operator (you) reads its mail and merges what the lead asked for:`);
+      await ov(["mail", "check"]);
+      await ov(["merge", "--all"]);
+      log("");
+      res = await waitFor(deps, allFinished, wait);
+      stopped = res.ok ? undefined : res.reason;
+      await ov(["mail", "check"]);
+    }
+    const test = await runTests(dir, env, log);
+    const fsck = await deps.git.run(["fsck", "--strict", "--no-progress"], { check: false });
+    const final = await waitFor(deps, () => ({ done: true }), wait);
+    const checks = await evaluateChecks(deps, {
+      snap: final.snap,
+      lead: LEAD_NAME,
+      target: TARGET,
+      base,
+      expectAutoResolve: opts.runtime === "scripted",
+      test,
+      fsck: fsck.code === 0 ? "" : fsck.stdout + fsck.stderr || `git fsck exited ${fsck.code}`,
+    });
+    return {
+      ok: checks.every((c) => c.ok),
+      dir,
+      runtime: opts.runtime,
+      lead: LEAD_NAME,
+      target: TARGET,
+      durationMs: elapsed(),
+      ...(stopped ? { stopped } : {}),
+      checks,
+      snap: final.snap,
+    };
+  } finally {
+    deps.git.close();
+  }
+}
+
+/** The lead's sling: scripted with the demo script, or Claude with the demo spec. */
+function slingArgs(deps: Deps, runtime: DemoRuntime): string[] {
+  const dir = join(ovDir(deps.repo), "demo");
+  mkdirSync(dir, { recursive: true });
+  const args = ["sling", LEAD_TASK, "--capability", "lead", "--name", LEAD_NAME, "--runtime", runtime];
+  if (runtime === "scripted") {
+    const file = join(dir, "lead-script.json");
+    writeFileSync(file, `${JSON.stringify(leadScript(), null, 2)}\n`);
+    return [...args, "--script", file];
+  }
+  const file = join(dir, "lead-spec.md");
+  writeFileSync(file, `${claudeLeadSpec()}\n`);
+  return [...args, "--spec", file];
+}
+
+async function ensureClaude(deps: Deps): Promise<void> {
+  const cfg = await loadConfig(deps);
+  await getRuntime("claude").ensureAvailable(
+    { get: (k) => (isConfigKey(k) ? cfg.get(k) : undefined) },
+    deps.env,
+  );
+}
+
+/** Runs `git ov <args>` in the scratch repo, echoing the command and its output; throws if it fails. */
+async function runOv(
+  selfBin: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  log: (line: string) => void,
+): Promise<RunResult> {
+  log("");
+  log(`$ git ov ${args.map(shellWord).join(" ")}`);
+  const r = await runProcess(nodeExecutable(), [selfBin, ...args], { cwd: dir, env });
+  for (const l of `${r.stdout}${r.stderr}`.trimEnd().split("\n")) if (l) log(`  ${l}`);
+  if (r.code !== 0)
+    throw new OvError("INTERNAL", `the demo's 'git ov ${args[0]}' failed (exit ${r.code}) in ${dir}`, {
+      data: { dir, args, stderr: r.stderr },
+    });
+  return r;
+}
+
+async function runTests(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<RunResult> {
+  log("");
+  log(`$ ${TEST_COMMAND}        # the project's tests, on the merged ${TARGET}`);
+  const r = await runShell(TEST_COMMAND, { cwd: dir, env, timeoutMs: 60_000 });
+  for (const l of `${r.stdout}${r.stderr}`.trimEnd().split("\n")) if (l) log(`  ${l}`);
+  return r;
+}
+
+function shellWord(s: string): string {
+  return /^[\w./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,63 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { OvError } from "../core/errors.js";
+import { type RunResult, runProcess } from "../sys/run.js";
+import { PROJECT_FILES } from "./project.js";
+
+/** Environment for everything the demo runs: the caller's, minus anything that would aim git or git ov elsewhere. */
+export function demoEnv(env: Readonly<Record<string, string | undefined>>): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) continue;
+    if (
+      k.startsWith("GIT_OV_") ||
+      ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"].includes(k)
+    )
+      continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** The scratch directory: `dir` (must be absent or empty), else a fresh temp dir. Returns its real path. */
+export function scratchDir(dir: string | undefined, cwd: string): string {
+  if (dir === undefined) return realpathSync(mkdtempSync(join(tmpdir(), "git-ov-demo-")));
+  const abs = resolve(cwd, dir);
+  if (existsSync(abs) && readdirSync(abs).length > 0)
+    throw new OvError("USAGE", `--dir ${dir} is not empty`, {
+      hint: "pass a new or empty directory, or leave --dir out to use a temp dir",
+      data: { dir: abs },
+    });
+  mkdirSync(abs, { recursive: true });
+  return realpathSync(abs);
+}
+
+async function git(dir: string, env: NodeJS.ProcessEnv, args: string[]): Promise<RunResult> {
+  const r = await runProcess("git", args, { cwd: dir, env });
+  if (r.code !== 0)
+    throw new OvError("GIT_FAILED", `git ${args.join(" ")} failed in ${dir}: ${r.stderr.trim()}`, {
+      data: { dir, args },
+    });
+  return r;
+}
+
+/**
+ * Makes `dir` a repository holding the demo project in one commit on `main`. Identity and signing
+ * are set locally, so the demo works without a global git identity and never prompts.
+ */
+export async function createProject(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await git(dir, env, ["init", "-q", "-b", "main"]);
+  for (const [k, v] of [
+    ["user.name", "git ov demo"],
+    ["user.email", "demo@git-ov.invalid"],
+    ["commit.gpgsign", "false"],
+  ] as const)
+    await git(dir, env, ["config", k, v]);
+  for (const [path, content] of Object.entries(PROJECT_FILES)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  await git(dir, env, ["add", "-A"]);
+  await git(dir, env, ["commit", "-q", "-m", "textkit: capitalize() and its test"]);
+}
