@@ -13,7 +13,7 @@ import { type DemoCheck, evaluateChecks } from "./checks.js";
 import { claudeLeadSpec } from "./claude.js";
 import { ProgressTracker, type SwarmSnapshot } from "./progress.js";
 import { LEAD_TASK, TEST_COMMAND } from "./project.js";
-import { createProject, demoEnv, scratchDir } from "./scratch.js";
+import { createProject, demoEnv, removeScratch, scratchDir } from "./scratch.js";
 import { LEAD_NAME, leadScript } from "./scripts.js";
 import { allFinished, mergeRequested, stamp, waitFor } from "./wait.js";
 
@@ -50,49 +50,30 @@ const TARGET = "main";
 
 /**
  * Runs the whole demo in a fresh scratch repository: project, `git ov init`, a lead that slings two
- * builders, the merge, the project's tests, and the checks. Never throws once the repository
- * exists (a failure is a failed check); the repository is left for exploration.
+ * builders, the merge, the project's tests, and the checks. Throws only while preparing (and then
+ * removes what it created); once the swarm starts, a failure is a failed check and the repository
+ * is left for exploration.
  */
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const start = opts.clock.now();
   const elapsed = () => opts.clock.now() - start;
   const env = demoEnv(opts.env);
-  const dir = scratchDir(opts.dir, opts.cwd);
-  const log = opts.log;
-  log(`Scratch repository: ${dir}`);
-  await createProject(dir, env);
-  log("  a tiny JS module (src/text.js) with a test (node test.js), one commit on main");
-  const ov = (args: string[]) => runOv(opts.selfBin, dir, env, args, log);
-  await ov(["init"]);
-  await ov(["config", "set", "runtime.default", opts.runtime]);
-  await ov(["config", "set", "project.verifyCommand", TEST_COMMAND]);
-  const deps = await openDeps(dir, { env });
+  const ov = (dir: string, args: string[], strict = true) =>
+    runOv(opts.selfBin, dir, env, args, opts.log, strict);
+  const { dir, deps } = await prepare(opts, env, ov);
   try {
-    if (opts.runtime === "claude") await ensureClaude(deps);
     const base = (await deps.git.run(["rev-parse", TARGET])).stdout.trim();
-    await ov(slingArgs(deps, opts.runtime));
-    log("");
-    log("The swarm at work (lead -> builders -> lead), as the refs change:");
+    await ov(dir, slingArgs(deps, opts.runtime));
     const wait = {
       clock: opts.clock,
       deadline: start + opts.timeoutMs,
       tracker: new ProgressTracker(),
-      log,
+      log: opts.log,
       elapsed,
     };
-    let res = await waitFor(deps, mergeRequested(LEAD_NAME), wait);
-    let stopped = res.ok ? undefined : res.reason;
-    if (res.ok) {
-      log("");
-      log(`${stamp(elapsed())}  The operator (you) reads its mail and merges what the lead asked for:`);
-      await ov(["mail", "check"]);
-      await ov(["merge", "--all"]);
-      log("");
-      res = await waitFor(deps, allFinished, wait);
-      stopped = res.ok ? undefined : res.reason;
-      await ov(["mail", "check"]);
-    }
-    const test = await runTests(dir, env, log);
+    // From here on a failing command is reported by the checks, not thrown.
+    const stopped = await swarm(deps, wait, (args) => ov(dir, args, false));
+    const test = await runTests(dir, env, opts.log);
     const fsck = await deps.git.run(["fsck", "--strict", "--no-progress"], { check: false });
     const final = await waitFor(deps, () => ({ done: true }), wait);
     const checks = await evaluateChecks(deps, {
@@ -120,6 +101,60 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   }
 }
 
+type Ov = (dir: string, args: string[], strict?: boolean) => Promise<RunResult>;
+
+/** Scratch repository, project, `git ov init`, configuration; on failure removes what it made. */
+async function prepare(
+  opts: DemoOptions,
+  env: NodeJS.ProcessEnv,
+  ov: Ov,
+): Promise<{ dir: string; deps: Deps }> {
+  const { dir, created } = scratchDir(opts.dir, opts.cwd);
+  let deps: Deps | undefined;
+  try {
+    opts.log(`Scratch repository: ${dir}`);
+    await createProject(dir, env);
+    opts.log("  a tiny JS module (src/text.js) with a test (node test.js), one commit on main");
+    await ov(dir, ["init"]);
+    await ov(dir, ["config", "set", "runtime.default", opts.runtime]);
+    await ov(dir, ["config", "set", "project.verifyCommand", TEST_COMMAND]);
+    deps = await openDeps(dir, { env });
+    if (opts.runtime === "claude") await ensureClaude(deps);
+    return { dir, deps };
+  } catch (e) {
+    deps?.git.close();
+    removeScratch(dir, created);
+    throw e;
+  }
+}
+
+/**
+ * Waits for the lead to hand both branches over, merges them as the operator, then waits for
+ * every agent to finish. Returns why it stopped early, if it did.
+ */
+async function swarm(
+  deps: Deps,
+  wait: Parameters<typeof waitFor>[2],
+  ov: (args: string[]) => Promise<RunResult>,
+): Promise<string | undefined> {
+  const log = wait.log;
+  log("");
+  log("The swarm at work, as the refs change (agents' states, mail as it lands):");
+  const ready = await waitFor(deps, mergeRequested(LEAD_NAME), wait);
+  if (!ready.ok) return ready.reason;
+  log("");
+  log(
+    `${stamp(wait.elapsed())}  The lead handed both branches over. The operator (you) reads its mail and merges:`,
+  );
+  await ov(["mail", "check"]);
+  await ov(["merge", "--all"]);
+  log("");
+  log("The lead hears about the merges and finishes:");
+  const done = await waitFor(deps, allFinished, wait);
+  await ov(["mail", "check"]);
+  return done.ok ? undefined : done.reason;
+}
+
 /** The lead's sling: scripted with the demo script, or Claude with the demo spec. */
 function slingArgs(deps: Deps, runtime: DemoRuntime): string[] {
   const dir = join(ovDir(deps.repo), "demo");
@@ -143,19 +178,21 @@ async function ensureClaude(deps: Deps): Promise<void> {
   );
 }
 
-/** Runs `git ov <args>` in the scratch repo, echoing the command and its output; throws if it fails. */
+/** Runs `git ov <args>` in the scratch repo, echoing the command and its output; `strict`: throws if it fails. */
 async function runOv(
   selfBin: string,
   dir: string,
   env: NodeJS.ProcessEnv,
   args: string[],
   log: (line: string) => void,
+  strict: boolean,
 ): Promise<RunResult> {
   log("");
   log(`$ git ov ${args.map(shellWord).join(" ")}`);
   const r = await runProcess(nodeExecutable(), [selfBin, ...args], { cwd: dir, env });
   for (const l of `${r.stdout}${r.stderr}`.trimEnd().split("\n")) if (l) log(`  ${l}`);
-  if (r.code !== 0)
+  if (r.code !== 0 && !strict) log(`  (exit ${r.code})`);
+  else if (r.code !== 0)
     throw new OvError("INTERNAL", `the demo's 'git ov ${args[0]}' failed (exit ${r.code}) in ${dir}`, {
       data: { dir, args, stderr: r.stderr },
     });

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { OvError } from "../core/errors.js";
@@ -20,17 +28,28 @@ export function demoEnv(env: Readonly<Record<string, string | undefined>>): Node
   return out;
 }
 
-/** The scratch directory: `dir` (must be absent or empty), else a fresh temp dir. Returns its real path. */
-export function scratchDir(dir: string | undefined, cwd: string): string {
-  if (dir === undefined) return realpathSync(mkdtempSync(join(tmpdir(), "git-ov-demo-")));
+/**
+ * The scratch directory: `dir` (must be absent or empty), else a fresh temp dir. Returns its real
+ * path and whether the directory itself was created here.
+ */
+export function scratchDir(dir: string | undefined, cwd: string): { dir: string; created: boolean } {
+  if (dir === undefined)
+    return { dir: realpathSync(mkdtempSync(join(tmpdir(), "git-ov-demo-"))), created: true };
   const abs = resolve(cwd, dir);
-  if (existsSync(abs) && readdirSync(abs).length > 0)
+  const existed = existsSync(abs);
+  if (existed && readdirSync(abs).length > 0)
     throw new OvError("USAGE", `--dir ${dir} is not empty`, {
       hint: "pass a new or empty directory, or leave --dir out to use a temp dir",
       data: { dir: abs },
     });
   mkdirSync(abs, { recursive: true });
-  return realpathSync(abs);
+  return { dir: realpathSync(abs), created: !existed };
+}
+
+/** Undoes `scratchDir` plus whatever was written into it: the directory, or only its contents. */
+export function removeScratch(dir: string, created: boolean): void {
+  if (created) rmSync(dir, { recursive: true, force: true });
+  else for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
 async function git(dir: string, env: NodeJS.ProcessEnv, args: string[]): Promise<RunResult> {
