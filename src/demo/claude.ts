@@ -1,3 +1,8 @@
+import { CONFIG_KEYS } from "../config/keys.js";
+import { OvError } from "../core/errors.js";
+import { CLAUDE_INSTALL_HINT } from "../runtimes/claude.js";
+import { getRuntime } from "../runtimes/registry.js";
+import { runProcess } from "../sys/run.js";
 import { DEMO_TASKS, LEAD_TASK, TEST_COMMAND } from "./project.js";
 import { builderName } from "./scripts.js";
 
@@ -26,4 +31,34 @@ export function claudeLeadSpec(): string {
     "and end your turn. The operator merges them; you are woken with a `merged` mail per branch. When both",
     "branches are merged, send your own worker_done to your parent and stop.",
   ].join("\n");
+}
+
+/**
+ * Before anything is created: is Claude Code usable with the caller's per-user settings (`git config
+ * --global ov.runtime.claude.*`)? Throws OvError("RUNTIME") with the fix, phrased for the demo.
+ */
+export async function checkClaudeForDemo(cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const r = await runProcess("git", ["config", "--global", "--get-regexp", "^ov\\.runtime\\.claude\\."], {
+    cwd,
+    env,
+  });
+  const values = new Map<string, string | boolean>();
+  for (const line of r.stdout.split("\n")) {
+    const m = /^ov\.(\S+)\s+(.*)$/.exec(line);
+    if (!m?.[1] || m[2] === undefined) continue;
+    const key = Object.keys(CONFIG_KEYS).find((k) => k.toLowerCase() === m[1]!.toLowerCase());
+    if (key) values.set(key, /^(true|yes|on|1)$/i.test(m[2]) && key.endsWith(".sandbox") ? true : m[2]);
+  }
+  try {
+    await getRuntime("claude").ensureAvailable({ get: (k) => values.get(k) }, env);
+  } catch (e) {
+    if (!(e instanceof OvError)) throw e;
+    const missing = e.data.binary !== undefined;
+    throw new OvError("RUNTIME", `git ov demo --runtime claude: ${e.message}`, {
+      data: e.data,
+      hint: missing
+        ? `install it (${CLAUDE_INSTALL_HINT}) and log in, or name it for every repository: git config --global ov.runtime.claude.binary /path/to/claude`
+        : "run the demo as a non-root user, or, if this machine is a disposable sandbox, say so for every repository: git config --global ov.runtime.claude.sandbox true",
+    });
+  }
 }

@@ -10,7 +10,7 @@ import type { Clock } from "../sys/clock.js";
 import { type RunResult, nodeExecutable, runProcess } from "../sys/run.js";
 import { runShell } from "../sys/shell.js";
 import { type DemoCheck, evaluateChecks } from "./checks.js";
-import { claudeLeadSpec } from "./claude.js";
+import { checkClaudeForDemo, claudeLeadSpec } from "./claude.js";
 import { ProgressTracker, type SwarmSnapshot } from "./progress.js";
 import { LEAD_TASK, TEST_COMMAND } from "./project.js";
 import { createProject, demoEnv, removeScratch, scratchDir } from "./scratch.js";
@@ -60,6 +60,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const env = demoEnv(opts.env);
   const ov = (dir: string, args: string[], strict = true) =>
     runOv(opts.selfBin, dir, env, args, opts.log, strict);
+  if (opts.runtime === "claude") await checkClaudeForDemo(opts.cwd, env);
   const { dir, deps } = await prepare(opts, env, ov);
   try {
     const base = (await deps.git.run(["rev-parse", TARGET])).stdout.trim();
