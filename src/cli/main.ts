@@ -27,6 +27,14 @@ export async function main(
   }
   if (args[0] === "--version" || args[0] === "-v" || args[0] === "version")
     return printVersion(args.includes("--json"));
+  // The guard runs before every agent tool call: skip the CLI framework and load only its decider.
+  if (args[0] === "guard" && !args.includes("--help") && !args.includes("-h")) {
+    const { runGuard, readAll } = await import("../agents/guard/main.js");
+    const out = await runGuard(args.slice(1), env, await readAll(process.stdin));
+    process.stdout.write(out.stdout);
+    process.stderr.write(out.stderr);
+    return out.code;
+  }
 
   const first = args[0];
   const wantsAll = first === undefined || first.startsWith("-") || !(first in NAMESPACES);
@@ -74,6 +82,22 @@ export async function main(
     process.stdout.write(cli.usage(null));
     return 0;
   }
+  // cli.process() leaves `--help` and the help commands' wiring to cli.run(), which we do not use.
+  if (command.help) {
+    process.stdout.write(cli.usage(command, { detailed: true }));
+    return 0;
+  }
+  command.context = context;
+  command.cli = {
+    binaryName: cli.binaryName,
+    enableCapture: cli.enableCapture,
+    definitions: () => cli.definitions(),
+    error: (error, opts) => cli.error(error, opts),
+    format: (colored) => cli.format(colored),
+    process: (input, sub) => cli.process(input, { ...context, ...sub }),
+    run: (input, sub) => cli.run(input, { ...context, ...sub }),
+    usage: (cmd, opts) => cli.usage(cmd, opts),
+  };
   return (await command.validateAndExecute()) ?? 0;
 }
 

@@ -6,6 +6,8 @@ export interface HookInput {
   stdin: string;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** The git-ov executable, for hooks that start detached git ov processes. */
+  selfBin: string;
 }
 
 export type HookHandler = (deps: Deps, input: HookInput) => Promise<number>;
@@ -16,7 +18,9 @@ export type HookHandler = (deps: Deps, input: HookInput) => Promise<number>;
  */
 export const HOOK_HANDLERS: Record<string, () => Promise<HookHandler>> = {
   "commit-msg": async () => (await import("./commit-msg.js")).commitMsg,
+  "post-merge": async () => (await import("../merge/post-merge.js")).postMerge,
   "pre-push": async () => async (_deps, input) => (input.env.GIT_OV_AGENT ? 1 : 0),
+  "reference-transaction": async () => (await import("./reference-transaction.js")).referenceTransaction,
 };
 
 export const KNOWN_HOOKS = ["commit-msg", "post-commit", "post-merge", "pre-push", "reference-transaction"];

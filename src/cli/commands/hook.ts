@@ -41,6 +41,7 @@ export class HookCommand extends OvCommand {
       stdin,
       env: this.context.env,
       cwd: this.context.cwd,
+      selfBin: this.context.selfBin,
     });
     return { exitCode: code };
   }
