@@ -31,6 +31,11 @@ export class ObjectWriter {
     this.objectsDir = join(commonDir, "objects");
   }
 
+  /** The object directory written to: `<git-common-dir>/objects`. */
+  get dir(): string {
+    return this.objectsDir;
+  }
+
   write(type: ObjectType, body: Buffer): string {
     const header = Buffer.from(`${type} ${body.length}\0`, "utf8");
     const full = Buffer.concat([header, body]);
