@@ -64,6 +64,11 @@ export async function main(
   try {
     command = cli.process(args, context);
   } catch (e) {
+    // `git ov config --help`: no single command matches, so list the namespace (all that is loaded).
+    if (args.includes("--help") || args.includes("-h")) {
+      process.stdout.write(cli.usage(null));
+      return 0;
+    }
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(
       `git ov: error: ${oneLine(msg)} (run 'git ov ${first && !first.startsWith("-") ? `${first} ` : ""}--help')\n`,
@@ -74,6 +79,24 @@ export async function main(
     process.stdout.write(cli.usage(null));
     return 0;
   }
+  if (command.help) {
+    process.stdout.write(cli.usage(command, { detailed: true }));
+    return 0;
+  }
+  // What Cli.run would hand the command; the built-in help command prints through it.
+  command.cli = {
+    binaryLabel: "git ov",
+    binaryName: "git ov",
+    binaryVersion: VERSION,
+    enableCapture: false,
+    enableColors: false,
+    definitions: () => cli.definitions(),
+    error: (error, opts) => cli.error(error, opts),
+    format: (colored) => cli.format(colored),
+    process: (input, sub) => cli.process(input, { ...context, ...sub }),
+    run: (input, sub) => cli.run(input, { ...context, ...sub }),
+    usage: (c, opts) => cli.usage(c, opts),
+  };
   return (await command.validateAndExecute()) ?? 0;
 }
 
