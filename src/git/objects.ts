@@ -3,6 +3,7 @@ import { chmodSync, existsSync, linkSync, mkdirSync, unlinkSync, utimesSync, wri
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { OvError } from "../core/errors.js";
+import { systemClock } from "../sys/clock.js";
 import { randomToken } from "../sys/random.js";
 
 export type ObjectType = "blob" | "tree" | "commit";
@@ -101,7 +102,7 @@ function compareTreeNames(a: TreeEntry, b: TreeEntry): number {
 }
 
 function freshen(path: string): void {
-  const now = new Date();
+  const now = systemClock.now() / 1000;
   try {
     utimesSync(path, now, now);
   } catch {
