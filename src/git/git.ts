@@ -2,12 +2,15 @@ import { OvError } from "../core/errors.js";
 import { CatFile, type RawObject } from "./catfile.js";
 import { type GitResult, type GitRunOptions, runGit } from "./exec.js";
 import { isOid, readLoose } from "./loose.js";
-import { ObjectWriter, type TreeEntry, commitTreeOid, parseTree } from "./objects.js";
+import { ObjectWriter, commitTreeOid } from "./objects.js";
 import { type CasMode, Refs } from "./refs.js";
 import type { RepoPaths } from "./repo.js";
+import { RawTree, type TreeEntry } from "./tree.js";
 
 /** Commits whose tree id is remembered; the map is cleared when it grows past this. */
-const TREE_CACHE_LIMIT = 4096;
+const COMMIT_CACHE_LIMIT = 4096;
+/** Bytes of tree bodies kept (trees are immutable, so a cached one is never stale). */
+const TREE_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
  * The git port: everything above `git/` talks to the repository through this object.
@@ -21,6 +24,8 @@ export class Git {
   private readonly cat: CatFile;
   private readonly objectsDir: string;
   private readonly treeOfCommit = new Map<string, string>();
+  private readonly trees = new Map<string, RawTree>();
+  private treeBytes = 0;
 
   constructor(repo: RepoPaths, casMode: CasMode = "fast") {
     if (repo.objectFormat !== "sha1") {
@@ -68,20 +73,44 @@ export class Git {
       });
     }
     const tree = commitTreeOid(obj.body);
-    if (this.treeOfCommit.size >= TREE_CACHE_LIMIT) this.treeOfCommit.clear();
+    if (this.treeOfCommit.size >= COMMIT_CACHE_LIMIT) this.treeOfCommit.clear();
     this.treeOfCommit.set(commit, tree);
     return tree;
   }
 
   /** Entries of the tree `oid`; throws INVALID_DOCUMENT when it is not a tree. */
   async readTree(oid: string): Promise<TreeEntry[]> {
+    return (await this.readRawTree(oid)).entries();
+  }
+
+  /** The tree `oid` as an indexed body (cached); throws INVALID_DOCUMENT when it is not a tree. */
+  async readRawTree(oid: string): Promise<RawTree> {
+    const cached = this.trees.get(oid);
+    if (cached) return cached;
     const obj = await this.readObject(oid);
     if (obj?.type !== "tree") {
       throw new OvError("INVALID_DOCUMENT", `${oid} is not a tree (${obj?.type ?? "missing"})`, {
         data: { oid },
       });
     }
-    return parseTree(obj.body);
+    return this.remember(oid, new RawTree(obj.body));
+  }
+
+  /** Writes a tree object from its body and keeps it cached for the next read. */
+  writeTree(body: Buffer): string {
+    const oid = this.objects.write("tree", body);
+    this.remember(oid, new RawTree(body));
+    return oid;
+  }
+
+  private remember(oid: string, tree: RawTree): RawTree {
+    if (this.treeBytes + tree.body.length > TREE_CACHE_BYTES) {
+      this.trees.clear();
+      this.treeBytes = 0;
+    }
+    this.trees.set(oid, tree);
+    this.treeBytes += tree.body.length;
+    return tree;
   }
 
   close(): void {
