@@ -1,8 +1,9 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { OvError } from "../core/errors.js";
 import { INTERNAL_ENV, firstLine, runGit, startGit } from "./exec.js";
 import { ZERO_OID } from "./objects.js";
+import { raceproofCreate } from "./raceproof.js";
 import type { RepoPaths } from "./repo.js";
 
 /** Result of one compare-and-set attempt. */
@@ -184,8 +185,7 @@ export function fastCas(commonDir: string, ref: string, next: string, prev: stri
   const lockPath = `${path}.lock`;
   let fd: number;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(lockPath, "wx", 0o644);
+    fd = raceproofCreate(dirname(path), () => openSync(lockPath, "wx", 0o644));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EEXIST") return { ok: false, reason: "locked", lockPath };

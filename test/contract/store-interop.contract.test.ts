@@ -6,7 +6,6 @@ import { spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { TreeDraft } from "../../src/store/draft.js";
 import type { DocStore } from "../../src/store/store.js";
 import { fsck, gitIn, tempRepo } from "../helpers/repo.js";
@@ -27,18 +26,34 @@ function storedIds(dir: string): string[] {
   return JSON.parse(gitIn(dir, ["show", `${REF}:ids.json`])) as string[];
 }
 
-/** Starts `git pack-refs --all` in a loop until `stop` appears; resolves with the run count once it exits. */
-function packRefsLoop(dir: string, control: string): Promise<number> {
-  const script = `n=0; while [ ! -e '${control}.stop' ]; do git pack-refs --all 2>/dev/null; n=$((n+1)); echo $n > '${control}.count'; done; echo $n`;
+/**
+ * Starts `git pack-refs --all` in a loop. `started` resolves after its first run; `stop()` ends it
+ * and resolves with the number of runs (call it in `finally`: a loop left running would keep the
+ * test process alive forever).
+ */
+function packRefsLoop(dir: string): { started: Promise<void>; stop(): Promise<number> } {
+  const control = join(dir, ".git", "pack-loop");
+  const script = `n=0; while [ ! -e '${control}.stop' ]; do git pack-refs --all 2>/dev/null; n=$((n+1)); [ $n -gt 1 ] || echo started; done; echo $n`;
   const child = spawn("sh", ["-c", script], { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
+  let onStart: () => void = () => {};
+  const started = new Promise<void>((resolve) => {
+    onStart = resolve;
+  });
   child.stdout.on("data", (b: Buffer) => {
     out += b.toString();
+    if (out.startsWith("started")) onStart();
   });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", () => resolve(Number(out.trim())));
-  });
+  const exited = new Promise<number>((resolve) =>
+    child.on("close", () => resolve(Number(out.split("\n")[1]))),
+  );
+  return {
+    started,
+    async stop() {
+      writeFileSync(`${control}.stop`, "");
+      return exited;
+    },
+  };
 }
 
 for (const casMode of ["git", "fast"] as const) {
@@ -91,18 +106,20 @@ for (const casMode of ["git", "fast"] as const) {
       const repo = tempRepo({ commit: true });
       try {
         const { store } = await repo.deps({ casMode });
-        const control = join(repo.dir, ".git", "pack-loop");
-        const loop = packRefsLoop(repo.dir, control);
-        while (!existsSync(`${control}.count`)) await sleep(5);
         const lanes = 3;
-        const perLane = casMode === "fast" ? 40 : 20; // git waits up to 1 s on packed-refs.lock
-        await Promise.all(
-          Array.from({ length: lanes }, async (_, lane) => {
-            for (let i = 0; i < perLane; i++) await appendId(store, `${lane}-${i}`);
-          }),
-        );
-        writeFileSync(`${control}.stop`, "");
-        const runs = await loop;
+        const perLane = casMode === "fast" ? 40 : 20;
+        const loop = packRefsLoop(repo.dir);
+        let runs: number;
+        try {
+          await loop.started;
+          await Promise.all(
+            Array.from({ length: lanes }, async (_, lane) => {
+              for (let i = 0; i < perLane; i++) await appendId(store, `${lane}-${i}`);
+            }),
+          );
+        } finally {
+          runs = await loop.stop();
+        }
         assert.ok(runs >= 1);
         const ids = storedIds(repo.dir);
         assert.equal(ids.length, lanes * perLane);
