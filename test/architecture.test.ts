@@ -14,7 +14,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["git"],
   ["store"],
   ["config", "setup", "doctor", "hooks", "mail", "sessions", "agents", "runtimes", "specs", "groups", "runs"],
-  ["turn", "merge", "watchdog", "serve", "sync", "gc"],
+  ["turn", "merge", "watchdog", "serve", "sync", "gc", "demo"],
   ["cli"],
 ];
 

@@ -2,7 +2,7 @@ import { CONFIG_KEYS } from "../config/keys.js";
 import { OvError } from "../core/errors.js";
 import { CLAUDE_INSTALL_HINT } from "../runtimes/claude.js";
 import { getRuntime } from "../runtimes/registry.js";
-import { runProcess } from "../sys/run.js";
+import { runGit } from "../git/exec.js";
 import { DEMO_TASKS, LEAD_TASK, TEST_COMMAND } from "./project.js";
 import { builderName } from "./scripts.js";
 
@@ -38,9 +38,9 @@ export function claudeLeadSpec(): string {
  * --global ov.runtime.claude.*`)? Throws OvError("RUNTIME") with the fix, phrased for the demo.
  */
 export async function checkClaudeForDemo(cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const r = await runProcess("git", ["config", "--global", "--get-regexp", "^ov\\.runtime\\.claude\\."], {
+  const r = await runGit(["config", "--global", "--get-regexp", "^ov\\.runtime\\.claude\\."], {
     cwd,
-    env,
+    check: false,
   });
   const values = new Map<string, string | boolean>();
   for (const line of r.stdout.split("\n")) {

@@ -114,7 +114,7 @@ async function prepare(
   let deps: Deps | undefined;
   try {
     opts.log(`Scratch repository: ${dir}`);
-    await createProject(dir, env);
+    await createProject(dir);
     opts.log("  a tiny JS module (src/text.js) with a test (node test.js), one commit on main");
     await ov(dir, ["init"]);
     await ov(dir, ["config", "set", "runtime.default", opts.runtime]);

@@ -10,7 +10,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { OvError } from "../core/errors.js";
-import { type RunResult, runProcess } from "../sys/run.js";
+import { runGit } from "../git/exec.js";
 import { PROJECT_FILES } from "./project.js";
 
 /** Environment for everything the demo runs: the caller's, minus anything that would aim git or git ov elsewhere. */
@@ -52,31 +52,22 @@ export function removeScratch(dir: string, created: boolean): void {
   else for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
-async function git(dir: string, env: NodeJS.ProcessEnv, args: string[]): Promise<RunResult> {
-  const r = await runProcess("git", args, { cwd: dir, env });
-  if (r.code !== 0)
-    throw new OvError("GIT_FAILED", `git ${args.join(" ")} failed in ${dir}: ${r.stderr.trim()}`, {
-      data: { dir, args },
-    });
-  return r;
-}
-
 /**
  * Makes `dir` a repository holding the demo project in one commit on `main`. Identity and signing
  * are set locally, so the demo works without a global git identity and never prompts.
  */
-export async function createProject(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  await git(dir, env, ["init", "-q", "-b", "main"]);
+export async function createProject(dir: string): Promise<void> {
+  await runGit(["init", "-q", "-b", "main"], { cwd: dir });
   for (const [k, v] of [
     ["user.name", "git ov demo"],
     ["user.email", "demo@git-ov.invalid"],
     ["commit.gpgsign", "false"],
   ] as const)
-    await git(dir, env, ["config", k, v]);
+    await runGit(["config", k, v], { cwd: dir });
   for (const [path, content] of Object.entries(PROJECT_FILES)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   }
-  await git(dir, env, ["add", "-A"]);
-  await git(dir, env, ["commit", "-q", "-m", "textkit: capitalize() and its test"]);
+  await runGit(["add", "-A"], { cwd: dir });
+  await runGit(["commit", "-q", "-m", "textkit: capitalize() and its test"], { cwd: dir });
 }
