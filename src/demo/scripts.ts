@@ -47,11 +47,16 @@ function sendLine(to: string, type: string, subject: string, body: string, paylo
 
 const HELPERS = [
   'me="$GIT_OV_AGENT"',
-  "# inbox/outbox TYPE PATTERN: is there mail of TYPE to/from me whose JSON contains PATTERN?",
-  'inbox() { git ov mail list --to "$me" --type "$1" --json | grep -qF "$2"; }',
-  'outbox() { git ov mail list --from "$me" --type "$1" --json | grep -qF "$2"; }',
-  'read_() { git ov mail list --to "$me" --type "$1" --json | grep -F "$2" | grep -qF \'"read":true\'; }',
+  "# has LIST PATTERN...: some line (one message as JSON) of LIST contains every PATTERN",
+  'has() { list=$1; shift; for p in "$@"; do list=$(printf "%s\\n" "$list" | grep -F -- "$p") || return 1; done; }',
 ];
+/** Mail to and from the lead, listed once per check (each `git ov` call is a process). */
+const LISTS = [
+  'to_me=$(git ov mail list --to "$me" --json)',
+  'from_me=$(git ov mail list --from "$me" --json)',
+];
+
+const pat = (key: string, value: string): string => sq(`"${key}":"${value}"`);
 
 const builders = () =>
   DEMO_TASKS.map((t) => ({ t, name: builderName(t), branch: agentBranch(builderName(t), t.task) }));
@@ -63,7 +68,7 @@ const builders = () =>
 export function leadHandOverCommand(): string {
   const lines = builders().map(
     (b) =>
-      `if inbox worker_done ${sq(`"from":"${b.name}"`)} && ! outbox merge_ready ${sq(`"branch":"${b.branch}"`)}; then ${sendLine(
+      `if has "$to_me" ${pat("type", "worker_done")} ${pat("from", b.name)} && ! has "$from_me" ${pat("type", "merge_ready")} ${pat("branch", b.branch)}; then ${sendLine(
         '"$GIT_OV_PARENT"',
         "merge_ready",
         `merge_ready: ${b.t.task}`,
@@ -71,7 +76,7 @@ export function leadHandOverCommand(): string {
         { branch: b.branch, taskId: b.t.task, agentName: b.name, filesModified: FILES },
       )} && echo "handed ${b.branch} over for merging"; fi`,
   );
-  return [...HELPERS, ...lines].join("\n");
+  return [...HELPERS, ...LISTS, ...lines].join("\n");
 }
 
 /**
@@ -82,7 +87,7 @@ export function leadHandOverCommand(): string {
  */
 export function leadFinishCommand(): string {
   const merged = builders()
-    .map((b) => `read_ merged ${sq(`"branch":"${b.branch}"`)}`)
+    .map((b) => `has "$to_me" ${pat("type", "merged")} ${pat("branch", b.branch)} '"read":true'`)
     .join(" && ");
   const done = sendLine(
     '"$GIT_OV_PARENT"',
@@ -99,8 +104,9 @@ export function leadFinishCommand(): string {
   return [
     ...HELPERS,
     "git ov mail check",
+    ...LISTS,
     `if ! (${merged}); then echo "waiting: not every branch is merged yet"; exit 0; fi`,
-    `if ! outbox worker_done '"taskId"'; then ${done} && echo "all merged: reported worker_done"; fi`,
+    `if ! has "$from_me" ${pat("type", "worker_done")}; then ${done} && echo "all merged: reported worker_done"; fi`,
   ].join("\n");
 }
 
