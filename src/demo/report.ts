@@ -1,11 +1,17 @@
 import type { DemoResult } from "./run.js";
 
 /** The plain-git commands that show what the demo did, for the repository at `dir`. */
-export function inspectCommands(r: Pick<DemoResult, "dir" | "lead" | "target" | "snap">): [string, string][] {
+export function inspectCommands(
+  r: Pick<DemoResult, "dir" | "lead" | "target" | "snap" | "gitOv">,
+): [string, string][] {
   const builder = r.snap.sessions.find((s) => s.parent === r.lead)?.name ?? "<agent>";
   return [
     [`cd ${r.dir}`, ""],
     [`git log --graph --format='%h %an: %s' ${r.target}`, "the merged history"],
+    [
+      `git log --merges --format='%h %s: %(trailers:key=Ov-Tier,valueonly)' ${r.target}`,
+      "how each agent branch merged (tier)",
+    ],
     [
       `git log --format='%h %an: %s%n%(trailers)' ${r.target} -- src/text.js`,
       "code commits, with Ov-Agent/Ov-Task/Ov-Run trailers",
@@ -17,7 +23,7 @@ export function inspectCommands(r: Pick<DemoResult, "dir" | "lead" | "target" | 
     [`git log --format='%h %s' refs/ov/sessions/${builder}`, "one agent's life, state by state"],
     [`git log --format='%h %s%n%(trailers)' refs/ov/merge/queue`, "merge requests, claims and outcomes"],
     ["git for-each-ref refs/ov/", "every shared document"],
-    ["git ov status --all", "the same, through git ov"],
+    [`${r.gitOv} status --all`, "the same, through git ov"],
   ];
 }
 

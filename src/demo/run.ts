@@ -7,7 +7,7 @@ import { ovDir } from "../git/repo.js";
 import { getRuntime } from "../runtimes/registry.js";
 import { type Deps, openDeps } from "../store/deps.js";
 import type { Clock } from "../sys/clock.js";
-import { type RunResult, nodeExecutable, runProcess } from "../sys/run.js";
+import { type RunResult, findExecutable, nodeExecutable, runProcess } from "../sys/run.js";
 import { runShell } from "../sys/shell.js";
 import { type DemoCheck, evaluateChecks } from "./checks.js";
 import { checkClaudeForDemo, claudeLeadSpec } from "./claude.js";
@@ -40,6 +40,8 @@ export interface DemoResult {
   lead: string;
   target: string;
   durationMs: number;
+  /** How to call git ov from a shell here: `git ov` when it is on PATH, else this package's bin. */
+  gitOv: string;
   /** Why the demo stopped waiting early, if it did. */
   stopped?: string;
   checks: DemoCheck[];
@@ -93,6 +95,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       lead: LEAD_NAME,
       target: TARGET,
       durationMs: elapsed(),
+      gitOv: findExecutable("git-ov", env.PATH) ? "git ov" : opts.selfBin,
       ...(stopped ? { stopped } : {}),
       checks,
       snap: final.snap,
@@ -113,6 +116,9 @@ async function prepare(
   const { dir, created } = scratchDir(opts.dir, opts.cwd);
   let deps: Deps | undefined;
   try {
+    opts.log("git ov demo: a lead and two builders on a tiny project. Every line below is a real git ov");
+    opts.log("command, or a ref under refs/ov/ moving as agents change state and send mail.");
+    opts.log("");
     opts.log(`Scratch repository: ${dir}`);
     await createProject(dir);
     opts.log("  a tiny JS module (src/text.js) with a test (node test.js), one commit on main");
