@@ -57,11 +57,16 @@ export function mergeRequested(lead: string): (snap: SwarmSnapshot) => WaitVerdi
   };
 }
 
-/** Done once every agent reached a terminal state. */
+/** Every agent reached a terminal state (its last turn may still be tidying up). */
+function allTerminal(snap: SwarmSnapshot): boolean {
+  return (
+    snap.sessions.length > 0 && snap.sessions.every((s) => s.state === "completed" || s.state === "zombie")
+  );
+}
+
+/** Done once every agent reached a terminal state and no turn is left running. */
 export function allFinished(snap: SwarmSnapshot): WaitVerdict {
-  if (snap.sessions.length > 0 && snap.sessions.every((s) => s.state === "completed" || s.state === "zombie"))
-    return { done: true };
-  return undefined;
+  return allTerminal(snap) && snap.busy.length === 0 ? { done: true } : undefined;
 }
 
 /** A zombie, or every agent finished while we still wait: nothing more will happen. */
@@ -69,6 +74,6 @@ function hopeless(snap: SwarmSnapshot): WaitVerdict {
   const dead = snap.sessions.filter((s) => s.state === "zombie");
   if (dead.length) return { done: false, reason: `${dead.map((s) => s.name).join(", ")} died (zombie)` };
   if (allFinished(snap))
-    return { done: false, reason: "every agent finished, but the lead never asked for a merge" };
+    return { done: false, reason: "every agent finished, but the lead never asked for every merge" };
   return undefined;
 }
