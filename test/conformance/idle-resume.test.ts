@@ -1,0 +1,118 @@
+// Scenario 2: a clean first turn without terminal mail leaves the agent idle (working, idleSince);
+// mail to it starts a second turn that resumes the recorded Claude conversation (--resume).
+import "../helpers/env.js";
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { sendMail } from "../../src/mail/send.js";
+import { createClaudeAgent, inbox, ovHasCommand, runTurn } from "../support/claude-agents.js";
+import {
+  type Conformance,
+  TURN_TIMEOUT_MS,
+  conformanceSkipReason,
+  startConformance,
+} from "../support/conformance.js";
+import { conversationText } from "../support/model-scenario.js";
+
+const skip = conformanceSkipReason() ?? false;
+
+describe("conformance: idle after a turn without terminal mail, resumed by mail", {
+  skip,
+  timeout: TURN_TIMEOUT_MS,
+}, () => {
+  let h: Conformance;
+  before(async () => {
+    h = await startConformance({
+      conversations: [
+        {
+          match: "IDLE-FIRST",
+          steps: [
+            {
+              text: "Looked around; waiting for instructions.",
+              usage: { input_tokens: 300, output_tokens: 40 },
+            },
+          ],
+        },
+        {
+          match: "IDLE-SECOND",
+          steps: [
+            { end: true, text: "Second turn answered.", usage: { input_tokens: 500, output_tokens: 60 } },
+          ],
+        },
+      ],
+    });
+  });
+  after(() => h?.cleanup());
+
+  it("goes idle after the first turn, then a mail resumes the same conversation", async () => {
+    await createClaudeAgent(h, { name: "idler" });
+    const [first] = await runTurn(h, "idler", "IDLE-FIRST: read the task and wait for mail.");
+    assert.equal(first?.finalState, "working", h.diagnostics("idler"));
+    assert.equal(first?.cleanResult, true);
+    assert.deepEqual(first?.usage, { inputTokens: 300, outputTokens: 40 });
+    let s = await h.session("idler");
+    assert.equal(s.state, "working");
+    assert.ok(s.idleSince, "idleSince is recorded");
+    assert.equal(s.turns, 1);
+    const sid = s.runtimeSessionId;
+    assert.ok(sid, "the Claude session id is recorded");
+    assert.equal(h.stub.messages()[0]?.headers["x-claude-code-session-id"], sid);
+
+    if (ovHasCommand(["mail", "send"])) {
+      await h.ovOk([
+        "mail",
+        "send",
+        "--to",
+        "idler",
+        "--from",
+        "lead-1",
+        "--subject",
+        "IDLE-SECOND",
+        "--body",
+        "go on",
+      ]);
+    } else {
+      await sendMail(h.deps, { from: "lead-1", to: "idler", subject: "IDLE-SECOND", body: "go on" });
+    }
+    await runTurn(h, "idler");
+    s = await waitForTurns(h, "idler", 2);
+    assert.equal(s.state, "working", h.diagnostics("idler"));
+    assert.equal(s.runtimeSessionId, sid, "resuming keeps the conversation id");
+
+    const second = h.stub.messages().filter((r) => r.handledAs === "step:1:0");
+    assert.equal(second.length, 1, "one model call for the second turn");
+    const req = second[0];
+    assert.equal(req?.headers["x-claude-code-session-id"], sid);
+    const context = conversationText(req?.body);
+    assert.match(context, /IDLE-FIRST: read the task/, "the first prompt is in the resumed context");
+    assert.match(context, /Looked around; waiting for instructions\./, "so is the first answer");
+    assert.match(context, /\[MAIL\] From: lead-1 \| Subject: IDLE-SECOND/, "the mail is the new prompt");
+
+    assert.deepEqual(
+      inbox(h, "idler").map((m) => m.folder),
+      ["read"],
+      "delivered mail is acknowledged",
+    );
+    const results = h.events("idler").filter((e) => e.kind === "result");
+    assert.equal(results.length, 2);
+    const [r1, r2] = results as { costUsd: number; sessionCostUsd: number; usage: { inputTokens: number } }[];
+    assert.ok(r1 && r2);
+    assert.equal(r1.costUsd, r1.sessionCostUsd, "first turn: the turn's cost is the conversation's");
+    assert.ok(r2.costUsd > 0);
+    assert.ok(
+      Math.abs(r2.sessionCostUsd - (r1.sessionCostUsd + r2.costUsd)) < 1e-9,
+      "cost accumulates over --resume",
+    );
+    assert.equal(r2.usage.inputTokens, 500);
+    h.keepCapture("cf-idle-resume");
+  });
+});
+
+/** The session once it has run `n` turns and is not in one (a dispatched turn may be the one running). */
+async function waitForTurns(h: Conformance, agent: string, n: number) {
+  for (let i = 0; i < 600; i++) {
+    const s = await h.session(agent);
+    if (s.turns >= n) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${agent} never reached turn ${n}\n${h.diagnostics(agent)}`);
+}
