@@ -53,6 +53,12 @@ export const CONFIG_KEYS = {
     default: "",
     doc: "model for Claude agents (empty: the CLI default)",
   },
+  "runtime.claude.maxTurns": {
+    type: "int",
+    default: 0,
+    min: 0,
+    doc: "cap on model calls per Claude turn (--max-turns; 0 = no cap); a capped turn ends idle",
+  },
   "turn.stallMs": {
     type: "int",
     default: 600_000,

@@ -1,0 +1,22 @@
+import { readdirSync, readlinkSync } from "node:fs";
+
+/** Pids of live processes whose working directory is `dir` or below it (Linux /proc; [] elsewhere). */
+export function processesIn(dir: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${e}/cwd`);
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) out.push(Number(e));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return out;
+}
