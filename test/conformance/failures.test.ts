@@ -44,6 +44,7 @@ describe("conformance: failing turns settle per the final-state rules", {
     await createClaudeAgent(h, { name: "errant" });
     await sendMail(h.deps, { from: "lead-1", to: "errant", subject: "API-500", body: "try" });
     const [t] = await runTurn(h, "errant");
+    h.keepCapture("cf-api-error");
     assert.equal(t?.finalState, "working", h.diagnostics("errant"));
     assert.equal(t?.cleanResult, false);
     assert.equal(t?.exitCode, 1);
@@ -63,7 +64,6 @@ describe("conformance: failing turns settle per the final-state rules", {
       "undelivered mail stays unread",
     );
     assert.deepEqual(inbox(h, "lead-1"), [], "no worker_died for an idle agent");
-    h.keepCapture("cf-api-error");
   });
 
   it("--max-turns (runtime.claude.maxTurns) stops a model that never ends → idle (working)", async () => {
@@ -72,6 +72,7 @@ describe("conformance: failing turns settle per the final-state rules", {
       await createClaudeAgent(h, { name: "looper" });
       await sendMail(h.deps, { from: "lead-1", to: "looper", subject: "LOOP-FOREVER", body: "loop" });
       const [t] = await runTurn(h, "looper");
+      h.keepCapture("cf-max-turns");
       assert.equal(t?.finalState, "working", h.diagnostics("looper"));
       assert.equal(t?.cleanResult, false);
       const loops = h.stub.messages().filter((r) => r.handledAs.startsWith("step:2:"));
@@ -84,7 +85,6 @@ describe("conformance: failing turns settle per the final-state rules", {
         inbox(h, "looper").map((m) => m.folder),
         ["unread"],
       );
-      h.keepCapture("cf-max-turns");
     } finally {
       await h.ovOk(["config", "set", "runtime.claude.maxTurns", "0"]);
     }
@@ -98,6 +98,7 @@ describe("conformance: failing turns settle per the final-state rules", {
       const agent = await createClaudeAgent(h, { name: "staller", parent: "lead-2" });
       await sendMail(h.deps, { from: "lead-2", to: "staller", subject: "STALL-NOW", body: "think hard" });
       const [t] = await runTurn(h, "staller");
+      h.keepCapture("cf-stall-killed");
       assert.equal(t?.finalState, "zombie", h.diagnostics("staller"));
       assert.equal(t?.stalled, true);
       const s = await h.session("staller");
