@@ -13,4 +13,9 @@ export const NAMESPACES: Record<string, Loader> = {
   doctor: () => import("./commands/doctor.js"),
   hook: () => import("./commands/hook.js"),
   turn: () => import("./commands/turn.js"),
+  status: () => import("./commands/status.js"),
+  agents: () => import("./commands/agents/index.js"),
+  run: () => import("./commands/run/index.js"),
+  group: () => import("./commands/group/index.js"),
+  mail: () => import("./commands/mail/index.js"),
 };

@@ -8,4 +8,26 @@ export interface DocumentKind {
   check(deps: Deps): Promise<DocProblem[]>;
 }
 
-export const DOCUMENT_KINDS: DocumentKind[] = [];
+// Checks import their domain lazily, so loading doctor does not load every domain.
+export const DOCUMENT_KINDS: DocumentKind[] = [
+  {
+    name: "sessions",
+    prefix: "refs/ov/sessions/",
+    check: async (deps) => (await import("../sessions/doctor.js")).sessionProblems(deps),
+  },
+  {
+    name: "runs",
+    prefix: "refs/ov/runs/",
+    check: async (deps) => (await import("../sessions/doctor.js")).runProblems(deps),
+  },
+  {
+    name: "groups",
+    prefix: "refs/ov/groups/",
+    check: async (deps) => (await import("../sessions/doctor.js")).groupProblems(deps),
+  },
+  {
+    name: "mail",
+    prefix: "refs/ov/mail/",
+    check: async (deps) => (await import("../mail/doctor.js")).checkMailDocuments(deps),
+  },
+];

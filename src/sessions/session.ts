@@ -1,8 +1,9 @@
-import type { AgentName } from "../core/ids.js";
+import { type AgentName, agentNameProblem } from "../core/ids.js";
 import type { Deps } from "../store/deps.js";
 import { type DocRead, listDocs, readDoc } from "../store/documents.js";
 import type { DocProblem } from "../store/store.js";
 import { type Validator, int, nullable, oneOf, shape, str } from "../store/validate.js";
+import { byText } from "./format.js";
 
 export const SESSION_STATES = ["booting", "working", "stalled", "completed", "zombie"] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
@@ -54,8 +55,14 @@ export interface Session {
 export const SESSION_FILE = "session.json";
 export const SESSIONS_PREFIX = "refs/ov/sessions/";
 
+/** The ref holding one agent's session document. */
 export function sessionRef(agent: AgentName | string): string {
   return `${SESSIONS_PREFIX}${agent}`;
+}
+
+/** A session id in the reference's format: `session-<epochMs>-<agent>`. */
+export function newSessionId(nowMs: number, agent: string): string {
+  return `session-${nowMs}-${agent}`;
 }
 
 export const sessionValidator: Validator<Session> = shape<Session>({
@@ -83,23 +90,55 @@ export const sessionValidator: Validator<Session> = shape<Session>({
   lastActivity: str,
   escalationLevel: int,
   stalledSince: nullable(str),
+  // Optional in older documents: absent reads as null.
   reason: nullable(str),
 });
 
+/** True for completed and zombie: states no turn may leave except zombie -> completed. */
 export function isTerminal(state: SessionState): boolean {
   return state === "completed" || state === "zombie";
 }
 
-/** Reads one agent's session. */
-export function readSession(deps: Deps, agent: string): Promise<DocRead<Session>> {
-  return readDoc(deps.store, sessionRef(agent), SESSION_FILE, sessionValidator);
+/** Reads one agent's session; a name that cannot be an agent name reads as missing. */
+export async function readSession(deps: Deps, agent: string): Promise<DocRead<Session>> {
+  if (agentNameProblem(agent) !== undefined) return { kind: "missing" };
+  const doc = await readDoc(deps.store, sessionRef(agent), SESSION_FILE, sessionValidator);
+  if (doc.kind !== "ok") return doc;
+  const problem = nameProblem(sessionRef(agent), doc.value);
+  return problem ? { kind: "invalid", problem: { ...problem, commit: doc.commit } } : doc;
 }
 
-/** Every session (one for-each-ref, batched reads); corrupt ones come back as problems. */
+/**
+ * Every session (one for-each-ref, pipelined reads), oldest first; corrupt documents, and documents
+ * whose `name` disagrees with their ref, come back as problems beside the good ones.
+ */
 export async function listSessions(deps: Deps): Promise<{ sessions: Session[]; problems: DocProblem[] }> {
   const { docs, problems } = await listDocs(deps.store, SESSIONS_PREFIX, SESSION_FILE, sessionValidator);
-  const sessions = docs
-    .map((d) => d.value)
-    .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.name.localeCompare(b.name));
-  return { sessions, problems };
+  const sessions: Session[] = [];
+  for (const d of docs) {
+    const problem = nameProblem(d.ref, d.value);
+    if (problem) problems.push({ ...problem, commit: d.commit });
+    else sessions.push(d.value);
+  }
+  return { sessions: sortSessions(sessions), problems };
+}
+
+/** Oldest first (the reference's order), ties by name. */
+export function sortSessions(sessions: Session[]): Session[] {
+  return sessions.sort((a, b) => byText(a.startedAt, b.startedAt) || byText(a.name, b.name));
+}
+
+/** A session stored under a ref that does not name it would be addressed wrongly: report it. */
+export function nameProblem(ref: string, s: Session): DocProblem | undefined {
+  const agent = ref.slice(SESSIONS_PREFIX.length);
+  if (s.name === agent && agentNameProblem(agent) === undefined) return undefined;
+  return {
+    ref,
+    commit: undefined,
+    path: SESSION_FILE,
+    problem:
+      s.name === agent
+        ? `ref name is not a valid agent name (${agentNameProblem(agent)})`
+        : `$.name is '${s.name}' but the ref names agent '${agent}'`,
+  };
 }

@@ -5,7 +5,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createClaudeAgent, inbox, pendingOn, runTurn } from "../support/claude-agents.js";
-import { type Conformance, TURN_TIMEOUT_MS, conformanceSkipReason, startConformance } from "../support/conformance.js";
+import {
+  type Conformance,
+  TURN_TIMEOUT_MS,
+  conformanceSkipReason,
+  startConformance,
+} from "../support/conformance.js";
 import { toolResults } from "../support/model-scenario.js";
 
 const skip = conformanceSkipReason() ?? pendingOn([["mail", "send"], ["guard"]]) ?? false;
@@ -37,8 +42,16 @@ describe("conformance: a claude builder completes its task", { skip, timeout: TU
               input: { command: "git add -A && git commit -q -m 'Add hello.txt'", description: "Commit" },
               usage: { input_tokens: 1200, output_tokens: 30 },
             },
-            { tool: "Bash", input: { command: report, description: "Report" }, usage: { input_tokens: 1400, output_tokens: 40 } },
-            { end: true, text: "Done: hello.txt committed and reported.", usage: { input_tokens: 1500, output_tokens: 20 } },
+            {
+              tool: "Bash",
+              input: { command: report, description: "Report" },
+              usage: { input_tokens: 1400, output_tokens: 40 },
+            },
+            {
+              end: true,
+              text: "Done: hello.txt committed and reported.",
+              usage: { input_tokens: 1500, output_tokens: 20 },
+            },
           ],
         },
       ],
@@ -49,7 +62,11 @@ describe("conformance: a claude builder completes its task", { skip, timeout: TU
     assert.equal(t?.finalState, "completed", h.diagnostics("b-one"));
     assert.equal(t?.cleanResult, true);
     assert.equal(t?.terminalMail, true);
-    assert.deepEqual(t?.usage, { inputTokens: 5100, outputTokens: 140 }, "usage is the sum of the stub's numbers");
+    assert.deepEqual(
+      t?.usage,
+      { inputTokens: 5100, outputTokens: 140 },
+      "usage is the sum of the stub's numbers",
+    );
     assert.ok((t?.costUsd ?? 0) > 0);
 
     const calls = h.stub.messages();
@@ -79,7 +96,10 @@ describe("conformance: a claude builder completes its task", { skip, timeout: TU
       "hello.txt",
       "guard settings stay out of the commit",
     );
-    assert.match(h.repo.git("log", "-1", "--format=%(trailers:key=Ov-Agent,valueonly)", agent.branch), /b-one/);
+    assert.match(
+      h.repo.git("log", "-1", "--format=%(trailers:key=Ov-Agent,valueonly)", agent.branch),
+      /b-one/,
+    );
 
     const mail = inbox(h, "lead-1").map((m) => m.message);
     assert.equal(mail.length, 1);

@@ -14,7 +14,13 @@ import { ROOT } from "../helpers/repo.js";
 const DIR = join(ROOT, "test", "fixtures", "claude");
 
 /** Every `type[/subtype]` the pinned CLI printed in these scenarios. */
-const KNOWN_SHAPES = new Set(["system/init", "assistant", "user", "result/success", "result/error_max_turns"]);
+const KNOWN_SHAPES = new Set([
+  "system/init",
+  "assistant",
+  "user",
+  "result/success",
+  "result/error_max_turns",
+]);
 
 function raw(name: string): Record<string, unknown>[] {
   return readFileSync(join(DIR, `${name}.ndjson`), "utf8")
@@ -28,7 +34,10 @@ function parse(name: string): RuntimeEvent[] {
   return [...p.push(readFileSync(join(DIR, `${name}.ndjson`), "utf8")), ...p.end()];
 }
 
-function of<K extends RuntimeEvent["kind"]>(evs: RuntimeEvent[], kind: K): Extract<RuntimeEvent, { kind: K }>[] {
+function of<K extends RuntimeEvent["kind"]>(
+  evs: RuntimeEvent[],
+  kind: K,
+): Extract<RuntimeEvent, { kind: K }>[] {
   return evs.filter((e): e is Extract<RuntimeEvent, { kind: K }> => e.kind === kind);
 }
 
@@ -71,7 +80,12 @@ describe("claude stream captures from the conformance scenarios", () => {
     const [r] = of(evs, "result");
     assert.equal(r?.isError, false);
     assert.equal(r?.terminalReason, "completed");
-    assert.deepEqual(r?.usage, { inputTokens: 5100, outputTokens: 140, cacheReadTokens: 0, cacheCreationTokens: 0 });
+    assert.deepEqual(r?.usage, {
+      inputTokens: 5100,
+      outputTokens: 140,
+      cacheReadTokens: 0,
+      cacheCreationTokens: 0,
+    });
     assert.equal(r?.numTurns, 4);
     assert.ok(r?.costUsd && r.costUsd > 0);
     assert.equal(r?.costUsd, r?.sessionCostUsd, "a first turn's cost is the conversation's");

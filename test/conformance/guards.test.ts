@@ -7,7 +7,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createClaudeAgent, pendingOn, runTurn } from "../support/claude-agents.js";
-import { type Conformance, TURN_TIMEOUT_MS, conformanceSkipReason, startConformance } from "../support/conformance.js";
+import {
+  type Conformance,
+  TURN_TIMEOUT_MS,
+  conformanceSkipReason,
+  startConformance,
+} from "../support/conformance.js";
 import { type ToolResultSeen, toolResults } from "../support/model-scenario.js";
 
 const skip = conformanceSkipReason() ?? pendingOn([["guard"]]) ?? false;
@@ -18,7 +23,10 @@ function resultsSeen(h: Conformance, conv: number): ToolResultSeen[] {
   return toolResults(calls.at(-1)?.body);
 }
 
-describe("conformance: deployed guards block through the real CLI", { skip, timeout: TURN_TIMEOUT_MS }, () => {
+describe("conformance: deployed guards block through the real CLI", {
+  skip,
+  timeout: TURN_TIMEOUT_MS,
+}, () => {
   let h: Conformance;
   before(async () => {
     h = await startConformance({ conversations: [] });

@@ -87,7 +87,11 @@ describe("conformance: idle after a turn without terminal mail, resumed by mail"
     const context = conversationText(req?.body);
     assert.match(context, /IDLE-FIRST: read the task/, "the first prompt is in the resumed context");
     assert.match(context, /Looked around; waiting for instructions\./, "so is the first answer");
-    assert.match(context, /lead-1[\s\S]*IDLE-SECOND[\s\S]*go on/, "the mail (sender, subject, body) is the new prompt");
+    assert.match(
+      context,
+      /lead-1[\s\S]*IDLE-SECOND[\s\S]*go on/,
+      "the mail (sender, subject, body) is the new prompt",
+    );
 
     assert.deepEqual(
       inbox(h, "idler").map((m) => m.folder),

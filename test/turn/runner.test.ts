@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ovDir } from "../../src/git/repo.js";
-import { listUnread } from "../../src/mail/inbox.js";
+import { listUnread } from "../../src/turn/mailbox.js";
 import { sendMail } from "../../src/mail/send.js";
 import { type Session, readSession } from "../../src/sessions/session.js";
 import { createSession } from "../../src/sessions/store.js";
@@ -93,10 +93,21 @@ describe("turn runner", () => {
     return r.kind === "ok" ? r.value : (undefined as never);
   };
   const mailTo = async (name: string) => listUnread(deps, name);
+  // worker_done carries its protocol payload (the mail library validates it).
+  const done = (name: string) => ({ taskId: "t1", branch: `ov/${name}/t1`, exitCode: 0, filesModified: [] });
 
   it("completes an agent whose clean turn sent its terminal mail", async () => {
     await agent("b-done", [
-      { mail: { from: "b-done", to: "lead-1", subject: "done", body: "ok", type: "worker_done" } },
+      {
+        mail: {
+          from: "b-done",
+          to: "lead-1",
+          subject: "done",
+          body: "ok",
+          type: "worker_done",
+          payload: done("b-done"),
+        },
+      },
     ]);
     const res = await runTurn(deps, input("b-done"));
     assert.equal(res.finalState, "completed");
@@ -121,7 +132,14 @@ describe("turn runner", () => {
     await agent("b-err", [
       {
         result: "error",
-        mail: { from: "b-err", to: "lead-2", subject: "done", body: "x", type: "worker_done" },
+        mail: {
+          from: "b-err",
+          to: "lead-2",
+          subject: "done",
+          body: "x",
+          type: "worker_done",
+          payload: done("b-err"),
+        },
       },
     ]);
     const res = await runTurn(deps, input("b-err"));

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ovDir } from "../../src/git/repo.js";
-import { listUnread } from "../../src/mail/inbox.js";
+import { listUnread } from "../../src/turn/mailbox.js";
 import { sendMail } from "../../src/mail/send.js";
 import { installScript } from "../../src/runtimes/scripted/files.js";
 import { readSession } from "../../src/sessions/session.js";

@@ -1,0 +1,22 @@
+// The mail service's public surface, for the turn engine, watchdog, merge and serve.
+export type { AckResult, Inbox } from "./inbox.js";
+export { ackMessages, checkMail, compareDelivery, listUnread } from "./inbox.js";
+export type { DeliveredMail, DispatchingDeps, MailDispatcher } from "./dispatch.js";
+export { dispatchMail, withMailDispatch } from "./dispatch.js";
+export type { BatchOptions } from "./format.js";
+export { escapeMeta, formatMailBatch } from "./format.js";
+export { GROUP_ADDRESSES, isGroupAddress, resolveGroup } from "./groups.js";
+export type { ListFilter, ListedMessage } from "./list.js";
+export { listMail } from "./list.js";
+export { PAYLOADS, checkPayload, payloadProblem } from "./payloads.js";
+export type { PurgeOptions } from "./purge.js";
+export { purgeMail } from "./purge.js";
+export type { FoundMessage } from "./read.js";
+export { markRead, readMessage } from "./read.js";
+export type { ReplyOptions } from "./reply.js";
+export { replySubject, replyTo } from "./reply.js";
+export type { SendOptions } from "./send.js";
+export { newMessageId, sendMail } from "./send.js";
+export * from "./types.js";
+export type { SentMail } from "./since.js";
+export { mailTips, sentSince } from "./since.js";
