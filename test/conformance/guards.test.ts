@@ -81,9 +81,9 @@ describe("conformance: deployed guards block through the real CLI", {
     const [t] = await runTurn(h, "b-guard", "BUILDER-ESCAPE: write outside, push, then write inside.");
     h.keepCapture("cf-guard-builder");
     assert.equal(t?.finalState, "working", h.diagnostics("b-guard"));
-    const [escape, push, inside] = resultsSeen(h, 0);
-    assert.equal(escape?.isError, true);
-    assert.match(escape?.text ?? "", /git ov guard: blocked \(path-boundary\)/);
+    const [outsideWrite, push, inside] = resultsSeen(h, 0);
+    assert.equal(outsideWrite?.isError, true);
+    assert.match(outsideWrite?.text ?? "", /git ov guard: blocked \(path-boundary\)/);
     assert.equal(existsSync(outside), false, "nothing written outside the worktree");
     assert.equal(push?.isError, true);
     assert.match(push?.text ?? "", /git ov guard: blocked \(dangerous-git\)/);
