@@ -4,12 +4,14 @@
 // emits one gets reviewed (docs/conformance.md, "Re-capturing").
 import "../helpers/env.js";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createClaudeParser } from "../../src/runtimes/claude-stream.js";
 import type { RuntimeEvent } from "../../src/runtimes/types.js";
 import { ROOT } from "../helpers/repo.js";
+import { CLAUDE_VERSION, claudeBinary } from "../support/claude-env.js";
 
 const DIR = join(ROOT, "test", "fixtures", "claude");
 
@@ -47,6 +49,16 @@ const captures = readdirSync(DIR)
   .sort();
 
 describe("claude stream captures from the conformance scenarios", () => {
+  it("were captured with the pinned CLI version, which is the one installed", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      devDependencies: Record<string, string>;
+    };
+    assert.equal(pkg.devDependencies["@anthropic-ai/claude-code"], CLAUDE_VERSION);
+    const bin = claudeBinary();
+    if (bin)
+      assert.match(execFileSync(bin, ["--version"], { encoding: "utf8" }), new RegExp(`^${CLAUDE_VERSION} `));
+  });
+
   it("has a capture for every scenario", () => {
     for (const name of ["cf-builder", "cf-idle-first", "cf-idle-resumed", "cf-api-error", "cf-max-turns"])
       assert.ok(captures.includes(name), `missing ${name}.ndjson`);
