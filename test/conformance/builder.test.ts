@@ -15,14 +15,16 @@ import { toolResults } from "../support/model-scenario.js";
 
 const skip = conformanceSkipReason() ?? pendingOn([["mail", "send"], ["guard"]]) ?? false;
 
-describe("conformance: a claude builder completes its task", { skip, timeout: TURN_TIMEOUT_MS }, () => {
+describe("conformance: a claude builder completes its task", { skip }, () => {
   let h: Conformance;
   before(async () => {
     h = await startConformance({ conversations: [] });
   });
   after(() => h?.cleanup());
 
-  it("writes, commits, sends worker_done through git ov; the turn settles completed", async () => {
+  it("writes, commits, sends worker_done through git ov; the turn settles completed", {
+    timeout: TURN_TIMEOUT_MS,
+  }, async () => {
     const agent = await createClaudeAgent(h, { name: "b-one", task: "t-one", parent: "lead-1" });
     const payload = { taskId: "t-one", branch: agent.branch, exitCode: 0, filesModified: ["hello.txt"] };
     const report = `git ov mail send --to lead-1 --type worker_done --subject 'done: t-one' --body 'hello.txt added' --payload '${JSON.stringify(payload)}'`;

@@ -22,7 +22,6 @@ const skip = conformanceSkipReason() ?? false;
 
 describe("conformance: failing turns settle per the final-state rules", {
   skip,
-  timeout: TURN_TIMEOUT_MS,
 }, () => {
   let h: Conformance;
   before(async () => {
@@ -40,7 +39,9 @@ describe("conformance: failing turns settle per the final-state rules", {
   });
   after(() => h?.cleanup());
 
-  it("an API error (HTTP 500, no retries): error result → idle (working), mail kept unread", async () => {
+  it("an API error (HTTP 500, no retries): error result → idle (working), mail kept unread", {
+    timeout: TURN_TIMEOUT_MS,
+  }, async () => {
     await createClaudeAgent(h, { name: "errant" });
     await sendMail(h.deps, { from: "lead-1", to: "errant", subject: "API-500", body: "try" });
     const [t] = await runTurn(h, "errant");
@@ -66,7 +67,9 @@ describe("conformance: failing turns settle per the final-state rules", {
     assert.deepEqual(inbox(h, "lead-1"), [], "no worker_died for an idle agent");
   });
 
-  it("--max-turns (runtime.claude.maxTurns) stops a model that never ends → idle (working)", async () => {
+  it("--max-turns (runtime.claude.maxTurns) stops a model that never ends → idle (working)", {
+    timeout: TURN_TIMEOUT_MS,
+  }, async () => {
     await h.ovOk(["config", "set", "runtime.claude.maxTurns", "2"]);
     try {
       await createClaudeAgent(h, { name: "looper" });
@@ -90,7 +93,9 @@ describe("conformance: failing turns settle per the final-state rules", {
     }
   });
 
-  it("a model that stops answering: the stall watchdog kills the CLI → zombie, worker_died to the parent", async () => {
+  it("a model that stops answering: the stall watchdog kills the CLI → zombie, worker_died to the parent", {
+    timeout: TURN_TIMEOUT_MS,
+  }, async () => {
     // Long enough for the CLI to start under load (it is killed before its first event otherwise,
     // which is a stall too, but not the one this test is about).
     await h.ovOk(["config", "set", "turn.stallMs", "10000"]);

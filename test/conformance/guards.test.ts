@@ -25,7 +25,6 @@ function resultsSeen(h: Conformance, conv: number): ToolResultSeen[] {
 
 describe("conformance: deployed guards block through the real CLI", {
   skip,
-  timeout: TURN_TIMEOUT_MS,
 }, () => {
   let h: Conformance;
   before(async () => {
@@ -33,7 +32,9 @@ describe("conformance: deployed guards block through the real CLI", {
   });
   after(() => h?.cleanup());
 
-  it("a read-only scout can neither Write nor git push; the model is told why", async () => {
+  it("a read-only scout can neither Write nor git push; the model is told why", {
+    timeout: TURN_TIMEOUT_MS,
+  }, async () => {
     const scout = await createClaudeAgent(h, { name: "sc-one", capability: "scout" });
     const notes = join(scout.worktree, "notes.md");
     h.stub.use({
@@ -62,7 +63,7 @@ describe("conformance: deployed guards block through the real CLI", {
     assert.equal(denied?.isError, false, "blocked tools do not fail the turn");
   });
 
-  it("a builder cannot write outside its worktree nor push", async () => {
+  it("a builder cannot write outside its worktree nor push", { timeout: TURN_TIMEOUT_MS }, async () => {
     const builder = await createClaudeAgent(h, { name: "b-guard" });
     const outside = join(h.repo.dir, "outside.txt");
     h.stub.use({

@@ -17,7 +17,6 @@ const skip = conformanceSkipReason() ?? false;
 
 describe("conformance: idle after a turn without terminal mail, resumed by mail", {
   skip,
-  timeout: TURN_TIMEOUT_MS,
 }, () => {
   let h: Conformance;
   before(async () => {
@@ -43,7 +42,9 @@ describe("conformance: idle after a turn without terminal mail, resumed by mail"
   });
   after(() => h?.cleanup());
 
-  it("goes idle after the first turn, then a mail resumes the same conversation", async () => {
+  it("goes idle after the first turn, then a mail resumes the same conversation", {
+    timeout: TURN_TIMEOUT_MS,
+  }, async () => {
     await createClaudeAgent(h, { name: "idler" });
     const [first] = await runTurn(h, "idler", "IDLE-FIRST: read the task and wait for mail.");
     h.keepCapture("cf-idle-first");

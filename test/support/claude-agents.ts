@@ -2,6 +2,7 @@
 // branch, guard hooks kept out of commits, booting session), and their inboxes read from git.
 import { spawnSync } from "node:child_process";
 import { appendFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ovDir } from "../../src/git/repo.js";
 import { createClaudeRuntime } from "../../src/runtimes/claude.js";
@@ -14,6 +15,7 @@ import type { Conformance } from "./conformance.js";
 /** Whether this build of git ov has the command (`mail send`, `guard`, `sling`). */
 export function ovHasCommand(path: string[]): boolean {
   const r = spawnSync(process.execPath, [BIN, ...path], {
+    cwd: tmpdir(),
     encoding: "utf8",
     input: "",
     env: { PATH: process.env.PATH ?? "" },

@@ -22,7 +22,7 @@ export function conformanceSkipReason(): string | null {
     : null;
 }
 
-/** Generous per-test timeout: a turn takes ~1–2 s unloaded and several times that under load. */
+/** Generous per-test timeout: a turn takes ~1–2 s unloaded and 10× that on a machine loaded 10× over. */
 export const TURN_TIMEOUT_MS = 180_000;
 
 export interface Conformance {
