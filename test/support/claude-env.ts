@@ -42,8 +42,10 @@ export function networkNamespaceAvailable(): boolean {
   const want = process.env.OV_CONFORMANCE_NETNS;
   if (want === "0") netns = false;
   else {
-    const probe = spawnSync("unshare", ["-n", "--", "ip", "link", "set", "lo", "up"], { stdio: "ignore" });
-    netns = probe.status === 0;
+    netns = ["ip", "/usr/sbin/ip", "/sbin/ip"].some(
+      (ip) =>
+        spawnSync("unshare", ["-n", "--", ip, "link", "set", "lo", "up"], { stdio: "ignore" }).status === 0,
+    );
     if (want === "1" && !netns) throw new Error("OV_CONFORMANCE_NETNS=1 but 'unshare -n' does not work here");
   }
   return netns;

@@ -20,8 +20,10 @@ if (!real) {
 
 async function relay() {
   if (!env.OV_STUB_SOCKET || !env.OV_STUB_PORT) return;
-  const up = spawnSync("ip", ["link", "set", "lo", "up"], { stdio: "inherit" });
-  if (up.status !== 0) throw new Error("could not bring up loopback in the network namespace");
+  const ok = ["ip", "/usr/sbin/ip", "/sbin/ip"].some(
+    (ip) => spawnSync(ip, ["link", "set", "lo", "up"], { stdio: "ignore" }).status === 0,
+  );
+  if (!ok) throw new Error("could not bring up loopback in the network namespace");
   const server = createServer((client) => {
     const upstream = connect(env.OV_STUB_SOCKET);
     client.pipe(upstream).pipe(client);
