@@ -74,6 +74,22 @@ export async function main(
     process.stdout.write(cli.usage(null));
     return 0;
   }
+  // cli.process() leaves `--help` and the help commands' wiring to cli.run(), which we do not use.
+  if (command.help) {
+    process.stdout.write(cli.usage(command, { detailed: true }));
+    return 0;
+  }
+  command.context = context;
+  command.cli = {
+    binaryName: cli.binaryName,
+    enableCapture: cli.enableCapture,
+    definitions: () => cli.definitions(),
+    error: (error, opts) => cli.error(error, opts),
+    format: (colored) => cli.format(colored),
+    process: (input, sub) => cli.process(input, { ...context, ...sub }),
+    run: (input, sub) => cli.run(input, { ...context, ...sub }),
+    usage: (cmd, opts) => cli.usage(cmd, opts),
+  };
   return (await command.validateAndExecute()) ?? 0;
 }
 

@@ -2,6 +2,8 @@ import { Command, Option, UsageError } from "clipanion";
 import { OvError, exitCodeFor, messageOf } from "../core/errors.js";
 import { type Deps, openDeps } from "../store/deps.js";
 import type { OvContext } from "./context.js";
+import { mailDispatcher } from "./dispatcher.js";
+import { withMailDispatch } from "../mail/dispatch.js";
 
 /** What a command's `run()` returns: data for `--json`, text for humans, and an exit code. */
 export interface CommandOutput {
@@ -30,7 +32,10 @@ export abstract class OvCommand extends Command<OvContext> {
 
   /** Opens the repository (once per command). */
   protected async deps(): Promise<Deps> {
-    if (!this.openedDeps) this.openedDeps = await openDeps(this.context.cwd, { env: this.context.env });
+    if (!this.openedDeps) {
+      const deps = await openDeps(this.context.cwd, { env: this.context.env });
+      this.openedDeps = withMailDispatch(deps, mailDispatcher(this.context.selfBin));
+    }
     return this.openedDeps;
   }
 

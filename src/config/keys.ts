@@ -78,8 +78,41 @@ export const CONFIG_KEYS = {
   "watchdog.nudgeIntervalMs": { type: "int", default: 60_000, min: 1, doc: "time between escalation steps" },
   "watchdog.notifyParentOnDeath": { type: "bool", default: true, doc: "send worker_died to the parent" },
   "watchdog.triage": { type: "bool", default: false, doc: "ask a runtime to classify stuck agents" },
+  "watchdog.triageCommand": {
+    type: "string",
+    default: "claude --print",
+    doc: "shell command that reads a triage prompt on stdin and answers retry, terminate or extend",
+  },
+  "watchdog.sweepGraceMs": {
+    type: "int",
+    default: 5000,
+    min: 0,
+    doc: "unread mail younger than this is left to the sender's own dispatch",
+  },
   "merge.aiResolve": { type: "bool", default: true, doc: "tier 3: let a runtime resolve conflicts" },
   "merge.reimagine": { type: "bool", default: false, doc: "tier 4: let a runtime re-apply the branch" },
+  "merge.autoUnion": {
+    type: "bool",
+    default: true,
+    doc: "tier 2: keep both sides where both only inserted lines at the same place",
+  },
+  "merge.resolverCommand": {
+    type: "string",
+    default: "",
+    doc: "tiers 3-4: shell command that resolves conflicts in a temporary worktree",
+  },
+  "merge.resolverTimeoutMs": {
+    type: "int",
+    default: 600_000,
+    min: 0,
+    doc: "kill a resolver or verify command after this long (0 = never)",
+  },
+  "merge.lockLeaseMs": {
+    type: "int",
+    default: 600_000,
+    min: 1000,
+    doc: "a merge lock not renewed for this long may be taken over",
+  },
   "merge.lockTimeoutMs": {
     type: "int",
     default: 0,

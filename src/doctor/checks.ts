@@ -27,6 +27,8 @@ export interface DoctorOptions {
   selfBin: string;
   /** Locks older than this are stale (ms). */
   staleLockMs?: number;
+  /** Categories checked by higher layers (the CLI passes the watchdog's), keyed by category name. */
+  extraChecks?: Record<string, (deps: Deps, fix: boolean) => Promise<CheckResult[]>>;
 }
 
 /** Runs every check (or one category); with `fix`, repairs what is safe to repair. */
@@ -38,13 +40,16 @@ export async function runDoctor(deps: Deps, opts: DoctorOptions): Promise<CheckR
     ["documents", () => checkDocuments(deps)],
     ["locks", () => checkLocks(deps, opts)],
     ["objects", () => checkObjects(deps)],
+    ...Object.entries(opts.extraChecks ?? {}).map(
+      ([cat, check]) => [cat, () => check(deps, opts.fix)] as [string, () => Promise<CheckResult[]>],
+    ),
   ];
   const out: CheckResult[] = [];
   for (const [cat, fn] of all) if (!opts.category || opts.category === cat) out.push(...(await fn()));
   return out;
 }
 
-export const DOCTOR_CATEGORIES = ["git", "setup", "hooks", "documents", "locks", "objects"];
+export const DOCTOR_CATEGORIES = ["git", "setup", "hooks", "documents", "locks", "objects", "watchdog"];
 
 async function checkGit(deps: Deps): Promise<CheckResult[]> {
   const res = await deps.git.run(["--version"], { check: false });

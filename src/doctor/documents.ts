@@ -1,3 +1,4 @@
+import { MERGE_DOCUMENT_KINDS } from "../merge/doctor.js";
 import type { Deps } from "../store/deps.js";
 import type { DocProblem } from "../store/store.js";
 
@@ -30,4 +31,5 @@ export const DOCUMENT_KINDS: DocumentKind[] = [
     prefix: "refs/ov/mail/",
     check: async (deps) => (await import("../mail/doctor.js")).checkMailDocuments(deps),
   },
+  ...MERGE_DOCUMENT_KINDS,
 ];

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { OvError } from "../core/errors.js";
 import { INTERNAL_ENV, firstLine, runGit } from "./exec.js";
 import { ZERO_OID } from "./objects.js";
+import { listFilesBackend } from "./ref-list.js";
 import type { RepoPaths } from "./repo.js";
 
 /** Result of one compare-and-set attempt. */
@@ -54,6 +55,11 @@ export class Refs {
         const sp = l.indexOf(" ");
         return { oid: l.slice(0, sp), ref: l.slice(sp + 1) };
       });
+  }
+
+  /** Like `list`, without spawning git on the files backend (for pollers); reftable falls back to `list`. */
+  async listFast(prefix: string): Promise<{ ref: string; oid: string }[]> {
+    return this.repo.reftable ? this.list(prefix) : listFilesBackend(this.repo.commonDir, prefix);
   }
 
   async cas(ref: string, next: string, prev: string | undefined, reflogMsg = "git ov"): Promise<CasResult> {

@@ -18,6 +18,7 @@ export type HookHandler = (deps: Deps, input: HookInput) => Promise<number>;
  */
 export const HOOK_HANDLERS: Record<string, () => Promise<HookHandler>> = {
   "commit-msg": async () => (await import("./commit-msg.js")).commitMsg,
+  "post-merge": async () => (await import("../merge/post-merge.js")).postMerge,
   "pre-push": async () => async (_deps, input) => (input.env.GIT_OV_AGENT ? 1 : 0),
   "reference-transaction": async () => (await import("./reference-transaction.js")).referenceTransaction,
 };

@@ -47,17 +47,23 @@ function configuredMaxBody(deps: Deps): Promise<number> {
 
 /** Validates everything about a send before anything is written; throws a one-line OvError. */
 export async function planSend(deps: Deps, input: SendInput, opts: SendOptions): Promise<SendPlan> {
-  const fields = checkFields(input, opts.maxBodyBytes ?? (await configuredMaxBody(deps)));
+  const fields = checkFields(input);
   const to = String(input.to ?? "");
   const group = isGroupAddress(to) ? to.toLowerCase() : undefined;
-  const recipients = group ? await resolveGroup(deps, to, fields.from) : [recipientName(to)];
-  const warnings = group ? [] : await recipientWarnings(deps, recipients[0]!, opts);
+  const single = group ? undefined : recipientName(to);
+  // Config (a git spawn when cold) and the recipients' sessions load side by side.
+  const [maxBody, recipients, warnings] = await Promise.all([
+    opts.maxBodyBytes ?? configuredMaxBody(deps),
+    single ? [single] : resolveGroup(deps, to, fields.from),
+    single ? recipientWarnings(deps, single, opts) : ([] as string[]),
+  ]);
+  checkBodySize(fields.body, maxBody);
   if (fields.type === "merge_ready") warnings.push(...(await reviewerWarnings(deps, fields.from)));
   return { ...fields, group, recipients, warnings };
 }
 
-/** Checks the message itself (everything but the recipient). */
-function checkFields(input: SendInput, maxBody: number): Omit<SendPlan, "group" | "recipients" | "warnings"> {
+/** Checks the message itself (everything but the recipient and the body's size). */
+function checkFields(input: SendInput): Omit<SendPlan, "group" | "recipients" | "warnings"> {
   const from = senderName(String(input.from ?? ""));
   const type = mailType(String(input.type ?? "status"));
   const prio = priority(String(input.priority ?? "normal"));
@@ -65,13 +71,6 @@ function checkFields(input: SendInput, maxBody: number): Omit<SendPlan, "group" 
     throw new OvError("MAIL", "mail subject is empty", { hint: "pass --subject '<what this is about>'" });
   }
   if (typeof input.body !== "string") throw new OvError("MAIL", "mail body must be text");
-  const size = Buffer.byteLength(input.body, "utf8");
-  if (size > maxBody) {
-    throw new OvError("MAIL", `mail body is ${size} bytes, over the ${maxBody}-byte limit`, {
-      data: { size, max: maxBody },
-      hint: "put large content in a file or commit and mail its path (limit: config mail.maxBodyBytes)",
-    });
-  }
   const threadId = input.threadId ?? null;
   if (threadId !== null && (typeof threadId !== "string" || !isMessageId(threadId))) {
     throw new OvError("MAIL", `invalid thread id '${String(threadId)}'`, {
@@ -81,6 +80,16 @@ function checkFields(input: SendInput, maxBody: number): Omit<SendPlan, "group" 
   const payload = input.payload ?? null;
   checkPayload(type, payload);
   return { from, subject: input.subject, body: input.body, type, priority: prio, threadId, payload };
+}
+
+function checkBodySize(body: string, maxBody: number): void {
+  const size = Buffer.byteLength(body, "utf8");
+  if (size > maxBody) {
+    throw new OvError("MAIL", `mail body is ${size} bytes, over the ${maxBody}-byte limit`, {
+      data: { size, max: maxBody },
+      hint: "put large content in a file or commit and mail its path (limit: config mail.maxBodyBytes)",
+    });
+  }
 }
 
 /** Refuses a terminal recipient; warns about a recipient that has no session yet. */

@@ -2,7 +2,7 @@ import { type AgentName, agentNameProblem } from "../core/ids.js";
 import type { Deps } from "../store/deps.js";
 import { type DocRead, listDocs, readDoc } from "../store/documents.js";
 import type { DocProblem } from "../store/store.js";
-import { type Validator, int, nullable, oneOf, shape, str } from "../store/validate.js";
+import { type Validator, int, nullable, oneOf, optional, shape, str } from "../store/validate.js";
 import { byText } from "./format.js";
 
 export const SESSION_STATES = ["booting", "working", "stalled", "completed", "zombie"] as const;
@@ -48,9 +48,17 @@ export interface Session {
   lastActivity: string;
   escalationLevel: number;
   stalledSince: string | null;
+  /**
+   * Which watchdog ladder `escalationLevel`/`stalledSince` belong to: `stall` (a live turn or
+   * process went quiet) or `idle` (idle between turns with nothing to wait for). Absent in older docs.
+   */
+  escalationKind?: EscalationKind | null;
   /** Why the session reached its current state (last transition reason), for `status`. */
   reason: string | null;
 }
+
+export const ESCALATION_KINDS = ["stall", "idle"] as const;
+export type EscalationKind = (typeof ESCALATION_KINDS)[number];
 
 export const SESSION_FILE = "session.json";
 export const SESSIONS_PREFIX = "refs/ov/sessions/";
@@ -90,6 +98,7 @@ export const sessionValidator: Validator<Session> = shape<Session>({
   lastActivity: str,
   escalationLevel: int,
   stalledSince: nullable(str),
+  escalationKind: optional(nullable(oneOf(ESCALATION_KINDS))),
   // Optional in older documents: absent reads as null.
   reason: nullable(str),
 });

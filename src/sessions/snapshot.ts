@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { RawObject } from "../git/catfile.js";
-import { listFilesBackendRefs, readLooseObject, readLoosePath } from "../git/direct.js";
+import { readLooseObject, readLoosePath } from "../git/direct.js";
 import { parseTree } from "../git/objects.js";
 import type { Deps } from "../store/deps.js";
 import { parseDoc } from "../store/documents.js";
@@ -20,12 +20,21 @@ export interface ListedRef {
 }
 
 /**
- * Every ref under any of `patterns` (prefixes ending in `/`, or exact ref names): in-process on the
- * files backend, else one `for-each-ref`.
+ * Every ref under any of `patterns` (prefixes ending in `/`, or exact ref names). On the files
+ * backend with sha1 objects nothing is spawned (`listFast`, `read`); otherwise one `for-each-ref`.
  */
 export async function listRefs(deps: Deps, patterns: readonly string[]): Promise<ListedRef[]> {
-  if (!deps.repo.reftable && deps.repo.objectFormat === "sha1")
-    return listFilesBackendRefs(deps.repo.commonDir, patterns);
+  if (!deps.repo.reftable && deps.repo.objectFormat === "sha1") {
+    const out: ListedRef[] = [];
+    for (const p of patterns) {
+      if (p.endsWith("/")) out.push(...(await deps.git.refs.listFast(p)));
+      else {
+        const oid = await deps.git.refs.read(p);
+        if (oid) out.push({ ref: p, oid });
+      }
+    }
+    return out.sort((a, b) => byText(a.ref, b.ref));
+  }
   const res = await deps.git.run(["for-each-ref", "--format=%(objectname) %(refname)", ...patterns]);
   const out: ListedRef[] = [];
   for (const line of res.stdout.split("\n")) {

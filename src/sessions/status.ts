@@ -99,7 +99,7 @@ export async function readStatus(deps: Deps, opts: StatusOptions = {}): Promise<
     readListed(deps, current, CURRENT_RUN_FILE, currentRunValidator),
     countEntries(deps, queue, "entries"),
   ]);
-  const problems = [...listed.problems];
+  const problems = [...listed.problems, ...pointer.problems];
   const all: Session[] = [];
   for (const d of listed.docs) {
     const bad = nameProblem(d.ref, d.value);

@@ -133,8 +133,11 @@ export async function createSession(
 export interface TransitionOptions {
   /** Why (shown in status and the commit message). */
   reason?: string;
-  /** Extra field changes applied in the same commit when the transition lands. */
-  patch?: (s: Session) => Partial<Session>;
+  /**
+   * Extra field changes applied in the same commit when the transition lands; gets the new
+   * session and the one it replaces (e.g. to keep `prev.lastActivity`).
+   */
+  patch?: (s: Session, prev: Session) => Partial<Session>;
   /** Commit subject suffix; defaults to "(turn N)" once the agent has taken a turn. */
   note?: string;
 }
@@ -163,7 +166,7 @@ export async function tryTransition(
     }
     const now = isoTime(deps.clock.now());
     let next: Session = { ...cur, state: target, lastActivity: now, reason: opts.reason ?? cur.reason };
-    if (opts.patch) next = { ...next, ...opts.patch(next), state: target, name: cur.name, v: 1 };
+    if (opts.patch) next = { ...next, ...opts.patch(next, cur), state: target, name: cur.name, v: 1 };
     // Terminal states drop live-process handles so nothing later mistakes them for a running agent.
     if (isTerminal(target)) next = { ...next, pid: null, idleSince: null };
     next = validated(next);

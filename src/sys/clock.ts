@@ -35,3 +35,11 @@ export class ManualClock implements Clock {
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** A real sleep that ends early (without error) when `signal` aborts, leaving no timer behind. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return sleepTimer(ms, undefined, { signal }).then(
+    () => undefined,
+    () => undefined,
+  );
+}

@@ -1,16 +1,12 @@
-// Adapter between the turn engine and the mail library: the only mail calls the engine makes.
-import * as inbox from "../mail/inbox.js";
+// The only mail calls the turn engine makes.
+import { listUnread as inbox } from "../mail/inbox.js";
 import type { Message } from "../mail/types.js";
 import type { Deps } from "../store/deps.js";
 
+export { ackMessages } from "../mail/inbox.js";
 export { formatMailBatch } from "../mail/format.js";
 
-/** The agent's unread mail in delivery order (corrupt files are skipped by the library). */
+/** The agent's unread mail in delivery order (corrupt files are skipped by the mail library). */
 export async function listUnread(deps: Deps, agent: string): Promise<Message[]> {
-  return (await inbox.listUnread(deps, agent)).messages;
-}
-
-/** Moves delivered messages to read/ (idempotent). */
-export async function ackMessages(deps: Deps, agent: string, ids: readonly string[]): Promise<void> {
-  await inbox.ackMessages(deps, agent, ids);
+  return (await inbox(deps, agent)).messages;
 }

@@ -8,9 +8,10 @@ import { pathToFileURL } from "node:url";
 import { canonicalJson } from "../../src/core/json.js";
 import { runRef } from "../../src/sessions/runs.js";
 import { sessionRef } from "../../src/sessions/session.js";
+import { readStatus } from "../../src/sessions/status.js";
 import { createSession, tryTransition } from "../../src/sessions/store.js";
 import type { Deps } from "../../src/store/deps.js";
-import { BIN, tempRepo } from "../helpers/repo.js";
+import { BIN, type TempRepo, tempRepo } from "../helpers/repo.js";
 import { sessionFor } from "../sessions/fixture.js";
 
 const SIZES = [10, 100, 500];
@@ -120,6 +121,7 @@ export async function main(): Promise<{ rows: string[][] }> {
   const repos = SIZES.map(() => tempRepo({ commit: true }));
   const empty = tempRepo({ commit: true });
   const rows: string[][] = [["case", "median ms", "ratio (median)", "ratio (min)"]];
+  let warm = 0;
   try {
     for (const [i, n] of SIZES.entries()) await seed(await repos[i]!.deps(), n);
     const cases: Case[] = [
@@ -137,6 +139,7 @@ export async function main(): Promise<{ rows: string[][] }> {
       })),
     ];
     const times = measure(cases, ROUNDS);
+    warm = await warmStatusP50(repos[SIZES.indexOf(100)]!);
     const base = times.get("node -e 0")!;
     for (const [label, xs] of times) {
       const med = quantile(xs, 0.5);
@@ -150,6 +153,7 @@ export async function main(): Promise<{ rows: string[][] }> {
   } finally {
     for (const r of [...repos, empty]) r.cleanup();
   }
+  rows.push(["readStatus in-process, warm, 100 agents, p50 (ms)", warm.toFixed(2), "", ""]);
   rows.push([
     `tryTransition in-process, p50 of ${TRANSITIONS} (ms)`,
     (await transitionP50()).toFixed(2),
@@ -159,6 +163,18 @@ export async function main(): Promise<{ rows: string[][] }> {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join("  ")}\n`);
   return { rows };
+}
+
+/** The status work itself, without process start: in-process reads of an already open repository. */
+async function warmStatusP50(repo: TempRepo): Promise<number> {
+  const deps = await repo.deps();
+  const times: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const t0 = performance.now();
+    await readStatus(deps, {});
+    times.push(performance.now() - t0);
+  }
+  return quantile(times.slice(5), 0.5);
 }
 
 async function transitionP50(): Promise<number> {

@@ -33,8 +33,7 @@ export async function addAgent(
     lastActivity: now,
     escalationLevel: 0,
     stalledSince: null,
-    // "reason: null" trips the sessions validator on main (nullable(optional(str)) rejects null).
-    reason: "created by test",
+    reason: null,
   };
   await createSession(deps, session);
   const state = opts.state ?? "working";

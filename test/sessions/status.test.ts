@@ -5,13 +5,13 @@ import { describe, it } from "node:test";
 import { sendMail } from "../../src/mail/send.js";
 import { discoverAgents } from "../../src/sessions/discover.js";
 import { createRun } from "../../src/sessions/runs.js";
-import { listFilesBackendRefs as listFilesBackend, readLoosePath } from "../../src/git/direct.js";
-import { readAt } from "../../src/sessions/snapshot.js";
+import { readLoosePath } from "../../src/git/direct.js";
+import { listRefs, readAt } from "../../src/sessions/snapshot.js";
 import { readStatus } from "../../src/sessions/status.js";
 import { createSession, tryTransition } from "../../src/sessions/store.js";
 import type { OvError } from "../../src/core/errors.js";
 import { tempRepo } from "../helpers/repo.js";
-import { sessionFor } from "./fixture.js";
+import { pushRaw, sessionFor } from "./fixture.js";
 
 describe("sessions/status", () => {
   it("scopes to the current run plus run-less agents, counts unread mail per inbox, and lists worktrees", async () => {
@@ -60,7 +60,7 @@ describe("sessions/status", () => {
     }
   });
 
-  it("lists refs in-process exactly as for-each-ref does, loose, packed and mixed", async () => {
+  it("lists refs without spawning exactly as for-each-ref does, loose, packed and mixed", async () => {
     const repo = tempRepo({ commit: true });
     try {
       const deps = await repo.deps();
@@ -72,10 +72,10 @@ describe("sessions/status", () => {
           .git("for-each-ref", "--format=%(objectname) %(refname)", ...patterns)
           .split("\n")
           .map((l) => ({ oid: l.split(" ")[0], ref: l.split(" ")[1] }));
-      assert.deepEqual(listFilesBackend(deps.repo.commonDir, patterns), viaGit());
+      assert.deepEqual(await listRefs(deps, patterns), viaGit());
       repo.git("pack-refs", "--all");
       await tryTransition(deps, "a-2", "working"); // a-2 loose again, newer than its packed entry
-      const listed = listFilesBackend(deps.repo.commonDir, patterns);
+      const listed = await listRefs(deps, patterns);
       assert.deepEqual(listed, viaGit());
       assert.equal(listed.length, 4);
     } finally {
@@ -99,6 +99,20 @@ describe("sessions/status", () => {
       const fresh = await repo.deps();
       assert.deepEqual((await readAt(fresh, tip, "session.json"))?.body, loose?.body);
       assert.deepEqual(await readStatus(fresh, { all: true }), before);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it("reports an unreadable current-run pointer and shows every run instead", async () => {
+    const repo = tempRepo();
+    try {
+      const deps = await repo.deps();
+      await createSession(deps, sessionFor("a-1", { runId: "run-x" }));
+      const bad = pushRaw(repo.dir, "refs/ov/runs/current", "current.json", "[]");
+      const r = await readStatus(deps, {});
+      assert.deepEqual([r.currentRunId, r.scope, r.agents.length], [null, "all", 1]);
+      assert.equal(r.problems[0]?.commit, bad);
     } finally {
       repo.cleanup();
     }

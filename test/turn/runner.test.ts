@@ -93,8 +93,6 @@ describe("turn runner", () => {
     return r.kind === "ok" ? r.value : (undefined as never);
   };
   const mailTo = async (name: string) => listUnread(deps, name);
-  // worker_done carries its protocol payload (the mail library validates it).
-  const done = (name: string) => ({ taskId: "t1", branch: `ov/${name}/t1`, exitCode: 0, filesModified: [] });
 
   it("completes an agent whose clean turn sent its terminal mail", async () => {
     await agent("b-done", [
@@ -105,7 +103,7 @@ describe("turn runner", () => {
           subject: "done",
           body: "ok",
           type: "worker_done",
-          payload: done("b-done"),
+          payload: { taskId: "t1", branch: "ov/x/t1", exitCode: 0, filesModified: [] },
         },
       },
     ]);
@@ -138,7 +136,7 @@ describe("turn runner", () => {
           subject: "done",
           body: "x",
           type: "worker_done",
-          payload: done("b-err"),
+          payload: { taskId: "t1", branch: "ov/x/t1", exitCode: 0, filesModified: [] },
         },
       },
     ]);

@@ -82,4 +82,26 @@ describe("git ov turn (scripted runtime)", () => {
     assert.equal(res.code, 4);
     assert.equal(res.stderr.trim().split("\n").length, 1);
   });
+
+  it("nudges with --wait: a follow-up turn runs and the nudge text reaches the runtime", async () => {
+    const res = await runOv(["nudge", "b1", "Status?", "--from", "lead-1", "--wait", "--json"], {
+      cwd: repo.dir,
+    });
+    assert.equal(res.code, 0, res.stderr);
+    const out = JSON.parse(res.stdout) as { delivered: boolean; turns: { finalState: string }[] };
+    assert.equal(out.delivered, true);
+    assert.equal(out.turns[0]?.finalState, "working");
+    assert.match(repo.git("log", "--format=%B", "refs/ov/mail/b1"), /NUDGE from lead-1/);
+    assert.match(repo.git("log", "-1", "--format=%s", "refs/ov/mail/b1"), /ack/);
+  });
+
+  it("refuses to nudge a completed agent and names the re-dispatch command", async () => {
+    const { tryTransition } = await import("../../src/sessions/store.js");
+    await tryTransition(deps, "b1", "completed");
+    const before = repo.git("rev-parse", "refs/ov/mail/b1");
+    const res = await runOv(["nudge", "b1"], { cwd: repo.dir });
+    assert.notEqual(res.code, 0);
+    assert.match(res.stderr, /--recover/);
+    assert.equal(repo.git("rev-parse", "refs/ov/mail/b1"), before);
+  });
 });

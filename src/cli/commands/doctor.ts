@@ -6,20 +6,21 @@ export class DoctorCommand extends OvCommand {
   static override usage = Command.Usage({
     description: "check the repository's git ov setup and state",
     details: `
-      Checks the git version (>= 2.38), the machine-local state directory and \`refs/ov/config\`, the hook shims, every \`refs/ov\` document, stale ref locks and the loose-object count. Exits 1 when a check fails.
+      Checks the git version (>= 2.38), the machine-local state directory and \`refs/ov/config\`, the hook shims, every \`refs/ov\` document, stale ref locks, the loose-object count and the watchdog (a stale \`watchdog.pid\`, more than one \`git ov watch\` for this repository). Exits 1 when a check fails.
 
-      \`--fix\` repairs what is safe: it (re)initialises, reinstalls the hook shims (keeping your own hooks chained) and removes ref locks old enough that no git process can hold them.
+      \`--fix\` repairs what is safe: it (re)initialises, reinstalls the hook shims (keeping your own hooks chained) and removes ref locks old enough that no git process can hold them, removes a stale watchdog pid file and stops watchdogs the pid file does not name.
     `,
     examples: [
       ["Check everything", "git ov doctor"],
       ["Only the hooks, and repair them", "git ov doctor --category hooks --fix"],
       ["Machine-readable", "git ov doctor --json"],
+      ["Is exactly one watchdog running?", "git ov doctor --category watchdog"],
     ],
   });
 
   fix = Option.Boolean("--fix", false, { description: "Repair what is safe to repair" });
   category = Option.String("--category", {
-    description: "Run one category: git, setup, hooks, documents, locks, objects",
+    description: "Run one category: git, setup, hooks, documents, locks, objects, watchdog",
   });
 
   async run(): Promise<CommandOutput> {
@@ -30,9 +31,11 @@ export class DoctorCommand extends OvCommand {
         hint: `use one of ${DOCTOR_CATEGORIES.join(", ")}`,
       });
     }
+    const { checkWatchdog } = await import("../../watchdog/doctor.js");
     const results = await runDoctor(await this.deps(), {
       fix: this.fix,
       selfBin: this.context.selfBin,
+      extraChecks: { watchdog: checkWatchdog },
       ...(this.category ? { category: this.category } : {}),
     });
     const failed = results.filter((r) => r.status === "fail" && !r.fixed).length;
