@@ -27,6 +27,14 @@ export async function main(
   }
   if (args[0] === "--version" || args[0] === "-v" || args[0] === "version")
     return printVersion(args.includes("--json"));
+  // The guard runs before every agent tool call: skip the CLI framework and load only its decider.
+  if (args[0] === "guard" && !args.includes("--help") && !args.includes("-h")) {
+    const { runGuard, readAll } = await import("../agents/guard/main.js");
+    const out = await runGuard(args.slice(1), env, await readAll(process.stdin));
+    process.stdout.write(out.stdout);
+    process.stderr.write(out.stderr);
+    return out.code;
+  }
 
   const first = args[0];
   const wantsAll = first === undefined || first.startsWith("-") || !(first in NAMESPACES);

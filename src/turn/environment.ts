@@ -1,4 +1,6 @@
-import { dirname } from "node:path";
+import { isCapability, terminalMailTypes } from "../agents/capabilities.js";
+import { agentEnv } from "../agents/env.js";
+import { canonicalRootSync } from "../agents/worktree.js";
 import { loadConfig } from "../config/config.js";
 import { isConfigKey } from "../config/keys.js";
 import { getRuntime } from "../runtimes/registry.js";
@@ -6,30 +8,19 @@ import type { Session } from "../sessions/session.js";
 import type { Deps } from "../store/deps.js";
 import type { TurnEnvironment } from "./deliver.js";
 
-/** Terminal mail types by role: what ends an agent's work (the reference's rule, §11.2 item 30). */
+/** Terminal mail types by role, from the one role table (agents/capabilities.ts). */
 export function terminalTypes(capability: string): readonly string[] {
-  return capability === "merger" ? ["merged", "merge_failed"] : ["worker_done", "result"];
+  return isCapability(capability) ? terminalMailTypes(capability) : ["worker_done", "result"];
 }
 
-/** The environment every agent process gets: its identity, the canonical checkout, and git-ov first on PATH. */
+/** The environment every agent process gets: sling's `agentEnv` (identity, canonical checkout, git-ov first on PATH). */
 export function agentBaseEnv(
   deps: Deps,
   session: Session,
   selfBin: string,
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
-  const out: Record<string, string> = {
-    GIT_OV_AGENT: session.name,
-    GIT_OV_TASK: session.task,
-    GIT_OV_CAPABILITY: session.capability,
-    GIT_OV_WORKTREE: session.worktree,
-    GIT_OV_ROOT: deps.repo.topLevel ?? deps.repo.commonDir,
-    GIT_OV_BIN: selfBin,
-    PATH: `${dirname(selfBin)}:${env.PATH ?? "/usr/bin:/bin"}`,
-  };
-  if (session.runId) out.GIT_OV_RUN = session.runId;
-  if (session.parent) out.GIT_OV_PARENT = session.parent;
-  return out;
+  return agentEnv(session, { root: canonicalRootSync(deps), selfBin, path: env.PATH ?? "/usr/bin:/bin" });
 }
 
 /** Builds the turn engine's environment from configuration, the runtime registry and the roles. */
