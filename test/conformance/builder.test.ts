@@ -1,19 +1,22 @@
-// Scenario 1: a claude builder does its task end to end through git ov: writes a file, commits it,
-// reports worker_done with `git ov mail send` from its Bash tool; the turn settles `completed`.
+// Scenario 1: a claude builder slung under a claude lead does its task end to end through git ov:
+// writes a file, commits it, reports worker_done with `git ov mail send` from its Bash tool; the turn
+// settles `completed`, and the mail wakes the lead, whose own turn receives it.
 import "../helpers/env.js";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createClaudeAgent, inbox, pendingOn, runTurn } from "../support/claude-agents.js";
+import type { Session } from "../../src/sessions/session.js";
+import { inbox, runTurn, slingClaude } from "../support/claude-agents.js";
 import {
   type Conformance,
   TURN_TIMEOUT_MS,
   conformanceSkipReason,
+  eventually,
   startConformance,
 } from "../support/conformance.js";
-import { toolResults } from "../support/model-scenario.js";
+import { conversationText, toolResults } from "../support/model-scenario.js";
 
-const skip = conformanceSkipReason() ?? pendingOn([["mail", "send"], ["guard"]]) ?? false;
+const skip = conformanceSkipReason() ?? false;
 
 describe("conformance: a claude builder completes its task", { skip }, () => {
   let h: Conformance;
@@ -25,7 +28,8 @@ describe("conformance: a claude builder completes its task", { skip }, () => {
   it("writes, commits, sends worker_done through git ov; the turn settles completed", {
     timeout: TURN_TIMEOUT_MS,
   }, async () => {
-    const agent = await createClaudeAgent(h, { name: "b-one", task: "t-one", parent: "lead-1" });
+    await slingClaude(h, { name: "lead-1", capability: "lead", task: "t-lead" });
+    const agent = await slingClaude(h, { name: "b-one", task: "t-one", parent: "lead-1" });
     const payload = { taskId: "t-one", branch: agent.branch, exitCode: 0, filesModified: ["hello.txt"] };
     const report = `git ov mail send --to lead-1 --type worker_done --subject 'done: t-one' --body 'hello.txt added' --payload '${JSON.stringify(payload)}'`;
     h.stub.use({
@@ -56,6 +60,8 @@ describe("conformance: a claude builder completes its task", { skip }, () => {
             },
           ],
         },
+        // The lead, woken by the builder's worker_done (its mail is the lead's prompt).
+        { match: "done: t-one", steps: [{ end: true, text: "Noted; b-one is done." }] },
       ],
     });
 
@@ -71,7 +77,7 @@ describe("conformance: a claude builder completes its task", { skip }, () => {
     );
     assert.ok((t?.costUsd ?? 0) > 0);
 
-    const calls = h.stub.messages();
+    const calls = h.stub.messages().filter((r) => r.handledAs.startsWith("step:0:"));
     assert.deepEqual(
       calls.map((r) => r.handledAs),
       ["step:0:0", "step:0:1", "step:0:2", "step:0:3"],
@@ -108,5 +114,26 @@ describe("conformance: a claude builder completes its task", { skip }, () => {
     assert.equal(mail[0]?.from, "b-one");
     assert.equal(mail[0]?.type, "worker_done");
     assert.deepEqual(mail[0]?.payload, payload);
+
+    // The send dispatched the lead (a detached `git ov turn lead-1`): its turn got the worker_done.
+    const lead = await waitFor(h, "lead-1", (s) => s.turns >= 1);
+    assert.equal(lead.state, "working", h.diagnostics("lead-1"));
+    const woke = h.stub.messages().filter((r) => r.handledAs === "step:1:0");
+    assert.equal(woke.length, 1);
+    assert.match(conversationText(woke[0]?.body), /b-one[\s\S]*done: t-one[\s\S]*hello\.txt added/);
+    await eventually(
+      () => inbox(h, "lead-1").every((m) => m.folder === "read"),
+      "the lead's turn acknowledged the mail it was given",
+    );
   });
 });
+
+/** The agent's session once `ok` holds (the dispatched turn runs in the background). */
+async function waitFor(h: Conformance, agent: string, ok: (s: Session) => boolean): Promise<Session> {
+  await eventually(
+    async () => ok(await h.session(agent)),
+    `${agent} gets there\n${h.diagnostics(agent)}`,
+    120_000,
+  );
+  return h.session(agent);
+}

@@ -9,11 +9,12 @@ import { after, before, describe, it } from "node:test";
 import { ovDir } from "../../src/git/repo.js";
 import { sendMail } from "../../src/mail/send.js";
 import { turnPidPath } from "../../src/turn/lock.js";
-import { createClaudeAgent, inbox, runTurn } from "../support/claude-agents.js";
+import { inbox, runTurn, slingClaude } from "../support/claude-agents.js";
 import {
   type Conformance,
   TURN_TIMEOUT_MS,
   conformanceSkipReason,
+  eventually,
   startConformance,
 } from "../support/conformance.js";
 import { processesIn } from "../support/processes.js";
@@ -42,7 +43,7 @@ describe("conformance: failing turns settle per the final-state rules", {
   it("an API error (HTTP 500, no retries): error result → idle (working), mail kept unread", {
     timeout: TURN_TIMEOUT_MS,
   }, async () => {
-    await createClaudeAgent(h, { name: "errant" });
+    await slingClaude(h, { name: "errant", parent: "lead-1", forceHierarchy: true });
     await sendMail(h.deps, { from: "lead-1", to: "errant", subject: "API-500", body: "try" });
     const [t] = await runTurn(h, "errant");
     h.keepCapture("cf-api-error");
@@ -72,7 +73,7 @@ describe("conformance: failing turns settle per the final-state rules", {
   }, async () => {
     await h.ovOk(["config", "set", "runtime.claude.maxTurns", "2"]);
     try {
-      await createClaudeAgent(h, { name: "looper" });
+      await slingClaude(h, { name: "looper", parent: "lead-1", forceHierarchy: true });
       await sendMail(h.deps, { from: "lead-1", to: "looper", subject: "LOOP-FOREVER", body: "loop" });
       const [t] = await runTurn(h, "looper");
       h.keepCapture("cf-max-turns");
@@ -100,7 +101,7 @@ describe("conformance: failing turns settle per the final-state rules", {
     // which is a stall too, but not the one this test is about).
     await h.ovOk(["config", "set", "turn.stallMs", "10000"]);
     try {
-      const agent = await createClaudeAgent(h, { name: "staller", parent: "lead-2" });
+      const agent = await slingClaude(h, { name: "staller", parent: "lead-2", forceHierarchy: true });
       await sendMail(h.deps, { from: "lead-2", to: "staller", subject: "STALL-NOW", body: "think hard" });
       const [t] = await runTurn(h, "staller");
       h.keepCapture("cf-stall-killed");
@@ -111,8 +112,12 @@ describe("conformance: failing turns settle per the final-state rules", {
       assert.match(s.reason ?? "", /stall/);
       const stalled = h.stub.messages().filter((r) => r.handledAs.endsWith(":stall"));
       assert.equal(stalled.length, 1, "the CLI was waiting on the model when it was killed");
-      await eventually(() => stalled[0]?.clientClosed === true, "the CLI's request was cut off");
-      await eventually(() => processesIn(agent.worktree).length === 0, "no process left in the worktree");
+      await eventually(() => stalled[0]?.clientClosed === true, "the CLI's request was cut off", 10_000);
+      await eventually(
+        () => processesIn(agent.worktree).length === 0,
+        "no process is left in the worktree",
+        10_000,
+      );
       assert.equal(existsSync(turnPidPath(ovDir(h.deps.repo), "staller")), false, "pid file removed");
       const died = inbox(h, "lead-2").map((m) => m.message);
       assert.equal(died.length, 1);
@@ -130,8 +135,3 @@ describe("conformance: failing turns settle per the final-state rules", {
     }
   });
 });
-
-async function eventually(ok: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(ok(), what);
-}

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createClaudeAgent, pendingOn, runTurn } from "../support/claude-agents.js";
+import { runTurn, slingClaude } from "../support/claude-agents.js";
 import {
   type Conformance,
   TURN_TIMEOUT_MS,
@@ -15,7 +15,7 @@ import {
 } from "../support/conformance.js";
 import { type ToolResultSeen, toolResults } from "../support/model-scenario.js";
 
-const skip = conformanceSkipReason() ?? pendingOn([["guard"]]) ?? false;
+const skip = conformanceSkipReason() ?? false;
 
 /** The tool results the model had received by its last call in conversation `conv`. */
 function resultsSeen(h: Conformance, conv: number): ToolResultSeen[] {
@@ -35,7 +35,7 @@ describe("conformance: deployed guards block through the real CLI", {
   it("a read-only scout can neither Write nor git push; the model is told why", {
     timeout: TURN_TIMEOUT_MS,
   }, async () => {
-    const scout = await createClaudeAgent(h, { name: "sc-one", capability: "scout" });
+    const scout = await slingClaude(h, { name: "sc-one", capability: "scout" });
     const notes = join(scout.worktree, "notes.md");
     h.stub.use({
       conversations: [
@@ -64,7 +64,7 @@ describe("conformance: deployed guards block through the real CLI", {
   });
 
   it("a builder cannot write outside its worktree nor push", { timeout: TURN_TIMEOUT_MS }, async () => {
-    const builder = await createClaudeAgent(h, { name: "b-guard" });
+    const builder = await slingClaude(h, { name: "b-guard" });
     const outside = join(h.repo.dir, "outside.txt");
     h.stub.use({
       conversations: [

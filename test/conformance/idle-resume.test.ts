@@ -3,12 +3,12 @@
 import "../helpers/env.js";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { sendMail } from "../../src/mail/send.js";
-import { createClaudeAgent, inbox, ovHasCommand, runTurn } from "../support/claude-agents.js";
+import { inbox, runTurn, slingClaude } from "../support/claude-agents.js";
 import {
   type Conformance,
   TURN_TIMEOUT_MS,
   conformanceSkipReason,
+  eventually,
   startConformance,
 } from "../support/conformance.js";
 import { conversationText } from "../support/model-scenario.js";
@@ -45,7 +45,7 @@ describe("conformance: idle after a turn without terminal mail, resumed by mail"
   it("goes idle after the first turn, then a mail resumes the same conversation", {
     timeout: TURN_TIMEOUT_MS,
   }, async () => {
-    await createClaudeAgent(h, { name: "idler" });
+    await slingClaude(h, { name: "idler", parent: "lead-1", forceHierarchy: true });
     const [first] = await runTurn(h, "idler", "IDLE-FIRST: read the task and wait for mail.");
     h.keepCapture("cf-idle-first");
     assert.equal(first?.finalState, "working", h.diagnostics("idler"));
@@ -59,22 +59,20 @@ describe("conformance: idle after a turn without terminal mail, resumed by mail"
     assert.ok(sid, "the Claude session id is recorded");
     assert.equal(h.stub.messages()[0]?.headers["x-claude-code-session-id"], sid);
 
-    if (ovHasCommand(["mail", "send"])) {
-      await h.ovOk([
-        "mail",
-        "send",
-        "--to",
-        "idler",
-        "--from",
-        "lead-1",
-        "--subject",
-        "IDLE-SECOND",
-        "--body",
-        "go on",
-      ]);
-    } else {
-      await sendMail(h.deps, { from: "lead-1", to: "idler", subject: "IDLE-SECOND", body: "go on" });
-    }
+    // The CLI send also dispatches a turn for idler in the background; whichever of that and the
+    // explicit `git ov turn` gets the agent's turn lock first delivers the mail, the other finds none.
+    await h.ovOk([
+      "mail",
+      "send",
+      "--to",
+      "idler",
+      "--from",
+      "lead-1",
+      "--subject",
+      "IDLE-SECOND",
+      "--body",
+      "go on",
+    ]);
     await runTurn(h, "idler");
     s = await waitForTurns(h, "idler", 2);
     h.keepCapture("cf-idle-resumed");
@@ -113,12 +111,11 @@ describe("conformance: idle after a turn without terminal mail, resumed by mail"
   });
 });
 
-/** The session once it has run `n` turns and is not in one (a dispatched turn may be the one running). */
+/** The session once it has run `n` turns (a dispatched turn may be the one running). */
 async function waitForTurns(h: Conformance, agent: string, n: number) {
-  for (let i = 0; i < 600; i++) {
-    const s = await h.session(agent);
-    if (s.turns >= n) return s;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${agent} never reached turn ${n}\n${h.diagnostics(agent)}`);
+  await eventually(
+    async () => (await h.session(agent)).turns >= n,
+    `${agent} ran turn ${n}\n${h.diagnostics(agent)}`,
+  );
+  return h.session(agent);
 }

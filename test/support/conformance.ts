@@ -12,6 +12,7 @@ import { BIN, type OvRun, ROOT, type TempRepo, tempRepo } from "../helpers/repo.
 import { claudeBinary, claudeEnv, networkNamespaceAvailable, writeLauncher } from "./claude-env.js";
 import type { Scenario } from "./model-scenario.js";
 import { type ModelStub, startModelStub } from "./model-stub.js";
+import { processesIn } from "./processes.js";
 
 export { claudeBinary } from "./claude-env.js";
 
@@ -120,11 +121,30 @@ export async function startConformance(scenario: Scenario): Promise<Conformance>
       return `--- runner.log + stderr.log of ${agent}\n${runner}\n--- last CLI stdout\n${stream.slice(-6000)}`;
     },
     async cleanup() {
+      // Background turns (mail dispatch) run with the repository as cwd: let them finish first.
+      const busy = () => processesIn(repo.dir);
+      await eventually(() => busy().length === 0, "background git ov processes finished", 60_000).catch(
+        () => {
+          for (const pid of busy()) process.kill(pid, "SIGKILL");
+        },
+      );
       await stub.close();
       repo.cleanup();
       rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/** Polls `ok` every 100 ms until it holds; rejects naming `what` after `timeoutMs`. */
+export async function eventually(
+  ok: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  for (let waited = 0; !(await ok()); waited += 100) {
+    if (waited >= timeoutMs) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export function readJsonLines(path: string): Record<string, unknown>[] {
