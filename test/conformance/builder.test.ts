@@ -66,7 +66,7 @@ describe("conformance: a claude builder completes its task", { skip }, () => {
     });
 
     const [t] = await runTurn(h, "b-one", "BUILD-HELLO: add hello.txt, commit it, report worker_done.");
-    h.keepCapture("cf-builder");
+    h.keepCapture("cf-builder", "b-one");
     assert.equal(t?.finalState, "completed", h.diagnostics("b-one"));
     assert.equal(t?.cleanResult, true);
     assert.equal(t?.terminalMail, true);

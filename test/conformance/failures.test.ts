@@ -46,7 +46,7 @@ describe("conformance: failing turns settle per the final-state rules", {
     await slingClaude(h, { name: "errant", parent: "lead-1", forceHierarchy: true });
     await sendMail(h.deps, { from: "lead-1", to: "errant", subject: "API-500", body: "try" });
     const [t] = await runTurn(h, "errant");
-    h.keepCapture("cf-api-error");
+    h.keepCapture("cf-api-error", "errant");
     assert.equal(t?.finalState, "working", h.diagnostics("errant"));
     assert.equal(t?.cleanResult, false);
     assert.equal(t?.exitCode, 1);
@@ -76,7 +76,7 @@ describe("conformance: failing turns settle per the final-state rules", {
       await slingClaude(h, { name: "looper", parent: "lead-1", forceHierarchy: true });
       await sendMail(h.deps, { from: "lead-1", to: "looper", subject: "LOOP-FOREVER", body: "loop" });
       const [t] = await runTurn(h, "looper");
-      h.keepCapture("cf-max-turns");
+      h.keepCapture("cf-max-turns", "looper");
       assert.equal(t?.finalState, "working", h.diagnostics("looper"));
       assert.equal(t?.cleanResult, false);
       const loops = h.stub.messages().filter((r) => r.handledAs.startsWith("step:2:"));
@@ -104,7 +104,7 @@ describe("conformance: failing turns settle per the final-state rules", {
       const agent = await slingClaude(h, { name: "staller", parent: "lead-2", forceHierarchy: true });
       await sendMail(h.deps, { from: "lead-2", to: "staller", subject: "STALL-NOW", body: "think hard" });
       const [t] = await runTurn(h, "staller");
-      h.keepCapture("cf-stall-killed");
+      h.keepCapture("cf-stall-killed", "staller");
       assert.equal(t?.finalState, "zombie", h.diagnostics("staller"));
       assert.equal(t?.stalled, true);
       const s = await h.session("staller");

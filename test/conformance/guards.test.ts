@@ -50,7 +50,7 @@ describe("conformance: deployed guards block through the real CLI", {
       ],
     });
     const [t] = await runTurn(h, "sc-one", "SCOUT-TRY: write notes and push them.");
-    h.keepCapture("cf-guard-scout");
+    h.keepCapture("cf-guard-scout", "sc-one");
     assert.equal(t?.finalState, "working", h.diagnostics("sc-one"));
     const [write, push] = resultsSeen(h, 0);
     assert.equal(write?.isError, true);
@@ -80,7 +80,7 @@ describe("conformance: deployed guards block through the real CLI", {
       ],
     });
     const [t] = await runTurn(h, "b-guard", "BUILDER-ESCAPE: write outside, push, then write inside.");
-    h.keepCapture("cf-guard-builder");
+    h.keepCapture("cf-guard-builder", "b-guard");
     assert.equal(t?.finalState, "working", h.diagnostics("b-guard"));
     const [outsideWrite, push, inside] = resultsSeen(h, 0);
     assert.equal(outsideWrite?.isError, true);

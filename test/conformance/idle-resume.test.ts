@@ -47,7 +47,7 @@ describe("conformance: idle after a turn without terminal mail, resumed by mail"
   }, async () => {
     await slingClaude(h, { name: "idler", parent: "lead-1", forceHierarchy: true });
     const [first] = await runTurn(h, "idler", "IDLE-FIRST: read the task and wait for mail.");
-    h.keepCapture("cf-idle-first");
+    h.keepCapture("cf-idle-first", "idler");
     assert.equal(first?.finalState, "working", h.diagnostics("idler"));
     assert.equal(first?.cleanResult, true);
     assert.deepEqual(first?.usage, { inputTokens: 300, outputTokens: 40 });
@@ -75,7 +75,7 @@ describe("conformance: idle after a turn without terminal mail, resumed by mail"
     ]);
     await runTurn(h, "idler");
     s = await waitForTurns(h, "idler", 2);
-    h.keepCapture("cf-idle-resumed");
+    h.keepCapture("cf-idle-resumed", "idler");
     assert.equal(s.state, "working", h.diagnostics("idler"));
     assert.equal(s.runtimeSessionId, sid, "resuming keeps the conversation id");
 

@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { connect, createServer } from "node:net";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 
 const env = process.env;
 const real = env.OV_CLAUDE_REAL;
@@ -46,7 +46,11 @@ async function relay() {
 await relay();
 const child = spawn(real, process.argv.slice(2), { stdio: ["inherit", "pipe", "inherit"] });
 if (env.OV_CLAUDE_CAPTURE_DIR) {
-  const file = join(env.OV_CLAUDE_CAPTURE_DIR, `${Date.now()}-${process.pid}.ndjson`);
+  // <start ms>-<pid>-<cwd's name>: the cwd is the agent's worktree, named after the agent.
+  const file = join(
+    env.OV_CLAUDE_CAPTURE_DIR,
+    `${Date.now()}-${process.pid}-${basename(process.cwd())}.ndjson`,
+  );
   child.stdout.pipe(createWriteStream(file));
 }
 child.stdout.pipe(process.stdout);

@@ -41,10 +41,10 @@ export interface Conformance {
   session(agent: string): Promise<Session>;
   /** The agent's event journal (`<ov>/events/<agent>.ndjson`), parsed. */
   events(agent: string): Record<string, unknown>[];
-  /** Raw stdout of every CLI run so far, oldest first (file paths). */
-  captures(): string[];
-  /** Copies the latest capture to test/fixtures/claude/<name>.ndjson when OV_CONFORMANCE_CAPTURE=1. */
-  keepCapture(name: string): void;
+  /** Raw stdout of every CLI run so far (of `agent`'s runs when given), oldest first (file paths). */
+  captures(agent?: string): string[];
+  /** Copies `agent`'s latest run to test/fixtures/claude/<name>.ndjson when OV_CONFORMANCE_CAPTURE=1. */
+  keepCapture(name: string, agent: string): void;
   /** Text for assertion messages: the latest raw stream and runner log of an agent. */
   diagnostics(agent: string): string;
   cleanup(): Promise<void>;
@@ -82,8 +82,9 @@ export async function startConformance(scenario: Scenario): Promise<Conformance>
   const deps = await repo.deps();
   const ov_ = ovDir(deps.repo);
   const capDir = join(scratch, "cap");
-  const captures = () =>
+  const captures = (agent?: string) =>
     readdirSync(capDir)
+      .filter((f) => agent === undefined || f.endsWith(`-${agent}.ndjson`))
       .sort((a, b) => Number(a.split("-")[0]) - Number(b.split("-")[0]))
       .map((f) => join(capDir, f));
   return {
@@ -101,13 +102,13 @@ export async function startConformance(scenario: Scenario): Promise<Conformance>
     },
     events: (agent) => readJsonLines(join(ov_, "events", `${agent}.ndjson`)),
     captures,
-    keepCapture(name) {
-      const last = captures().at(-1);
+    keepCapture(name, agent) {
+      const last = captures(agent).at(-1);
       if (process.env.OV_CONFORMANCE_CAPTURE !== "1" || !last) return;
       copyFileSync(last, join(ROOT, "test", "fixtures", "claude", `${name}.ndjson`));
     },
     diagnostics(agent) {
-      const last = captures().at(-1);
+      const last = captures(agent).at(-1);
       const logs = join(ov_, "logs", agent);
       let runner = "";
       try {
