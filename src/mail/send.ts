@@ -43,17 +43,20 @@ export async function sendMail(deps: Deps, input: SendInput, opts: SendOptions =
   }));
   await deps.store.transact(plan.recipients.map(mailRef), async (drafts) => {
     const writes = new Map<string, { note: CommitNote; author?: string }>();
-    for (const copy of copies) {
-      const ref = mailRef(copy.to);
-      const draft = drafts.get(ref)!;
-      // Load the root first, then fetch the counter and the unread/ tree in one pipelined round trip.
-      await draft.list("");
-      const [last] = await Promise.all([readSeq(draft), draft.list(UNREAD_DIR)]);
-      const seq = last + 1;
-      await draft.write(unreadPath(copy.id), canonicalJson({ ...copy, seq }));
-      await draft.write(INBOX_FILE, canonicalJson({ v: 1, seq }));
-      writes.set(ref, { note: sendNote(copy, plan), author: copy.from });
-    }
+    // Inboxes are independent drafts: a fan-out loads them side by side.
+    await Promise.all(
+      copies.map(async (copy) => {
+        const ref = mailRef(copy.to);
+        const draft = drafts.get(ref)!;
+        // Load the root first, then fetch the counter and the unread/ tree in one pipelined round trip.
+        await draft.list("");
+        const [last] = await Promise.all([readSeq(draft), draft.list(UNREAD_DIR)]);
+        const seq = last + 1;
+        await draft.write(unreadPath(copy.id), canonicalJson({ ...copy, seq }));
+        await draft.write(INBOX_FILE, canonicalJson({ v: 1, seq }));
+        writes.set(ref, { note: sendNote(copy, plan), author: copy.from });
+      }),
+    );
     return { value: undefined, writes };
   });
   const result: SendResult = { ids, recipients: plan.recipients };

@@ -241,6 +241,9 @@ async function consume(
   child.kill("SIGKILL");
 }
 
+/** Turns whose booting -> working step was already attempted (events are counted before they are handled). */
+const booted = new WeakSet<TurnResult>();
+
 async function onEvent(
   deps: Deps,
   session: Session,
@@ -250,7 +253,8 @@ async function onEvent(
   journal: TurnJournal,
 ): Promise<void> {
   journal.event({ at: isoTime(deps.clock.now()), agent: session.name, turn: res.turn, ...ev });
-  if (res.events === 1 && session.state === "booting") {
+  if (session.state === "booting" && !booted.has(res)) {
+    booted.add(res);
     const t = await tryTransition(deps, session.name, "working", {
       reason: "first runtime event",
       note: `(turn ${res.turn})`,

@@ -29,7 +29,7 @@ describe("git ov sling (CLI, scripted runtime)", () => {
       });
       assert.equal(human.code, 0, human.stderr);
       assert.match(human.stdout, /^slung scout-t2 \(scout\) on task t2\n/);
-      assert.match(human.stdout, /booting: waiting for the turn engine/);
+      assert.match(human.stdout, /booting: first turn started in the background/);
     } finally {
       repo.cleanup();
     }

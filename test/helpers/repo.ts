@@ -42,7 +42,8 @@ export function tempRepo(opts: { commit?: boolean; bare?: boolean } = {}): TempR
     },
     cleanup() {
       for (const d of opened) d.git.close();
-      rmSync(dir, { recursive: true, force: true });
+      // Detached turns started by sling may still be writing logs: retry ENOTEMPTY for a moment.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
 }

@@ -1,8 +1,9 @@
 import "../helpers/env.js";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import { listUnread } from "../../src/mail/inbox.js";
 import { listMail } from "../../src/mail/list.js";
@@ -11,27 +12,35 @@ import { ROOT, type TempRepo, fsck, tempRepo } from "../helpers/repo.js";
 
 const WORKER = join(ROOT, "test/mail/fixtures/mail-worker.ts");
 
-/** Runs the worker as a real process; resolves with its JSON line. */
-function worker(args: string[]): Promise<Record<string, string[]>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", WORKER, ...args], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
+/** A warm worker process (tsx started once) that runs commands sent as JSON lines. */
+class Worker {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting: ((line: string) => void)[] = [];
+  private err = "";
+  constructor(repo: string) {
+    this.child = spawn(process.execPath, ["--import", "tsx", WORKER, "serve", repo], { cwd: ROOT });
+    createInterface({ input: this.child.stdout }).on("line", (l) => this.waiting.shift()?.(l));
+    this.child.stderr.on("data", (d: Buffer) => {
+      this.err += d.toString();
     });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
+    this.child.on("close", (code) => {
+      if (code !== 0)
+        for (const w of this.waiting.splice(0)) w(JSON.stringify({ error: `worker ${code}: ${this.err}` }));
     });
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString();
+  }
+  run(cmd: Record<string, unknown>): Promise<Record<string, string[]>> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push((line) => {
+        const out = JSON.parse(line) as Record<string, string[]> & { error?: string };
+        if (out.error) reject(new Error(out.error));
+        else resolve(out);
+      });
+      this.child.stdin.write(`${JSON.stringify(cmd)}\n`);
     });
-    child.on("close", (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as Record<string, string[]>)
-        : reject(new Error(`worker ${code}: ${err}`)),
-    );
-  });
+  }
+  close(): void {
+    this.child.stdin.end();
+  }
 }
 
 const WRITERS = 8;
@@ -40,17 +49,20 @@ const PER_WRITER = 200;
 describe("mail under concurrency (real processes)", { timeout: 600_000 }, () => {
   let repo: TempRepo;
   let deps: Deps;
+  let workers: Worker[];
   before(async () => {
     repo = tempRepo({ commit: true });
     deps = await repo.deps();
+    workers = Array.from({ length: WRITERS }, () => new Worker(repo.dir));
   });
-  after(() => repo.cleanup());
+  after(() => {
+    for (const w of workers) w.close();
+    repo.cleanup();
+  });
 
   it(`${WRITERS} processes × ${PER_WRITER} sends to one inbox: every message exactly once, in commit order`, async () => {
     const outs = await Promise.all(
-      Array.from({ length: WRITERS }, (_, w) =>
-        worker(["send", repo.dir, `w${w}`, "sink", String(PER_WRITER)]),
-      ),
+      workers.map((wk, w) => wk.run({ op: "send", from: `w${w}`, to: ["sink"], count: PER_WRITER })),
     );
     const sent = outs.flatMap((o) => o.ids!);
     assert.equal(new Set(sent).size, WRITERS * PER_WRITER);
@@ -81,14 +93,13 @@ describe("mail under concurrency (real processes)", { timeout: 600_000 }, () => 
   it(`${WRITERS} processes × ${PER_WRITER} sends spread over 8 inboxes: every message exactly once`, async () => {
     const inboxes = Array.from({ length: 8 }, (_, i) => `box-${i}`);
     const outs = await Promise.all(
-      Array.from({ length: WRITERS }, (_, w) =>
-        worker([
-          "send",
-          repo.dir,
-          `v${w}`,
-          [...inboxes.slice(w), ...inboxes.slice(0, w)].join(","),
-          String(PER_WRITER),
-        ]),
+      workers.map((wk, w) =>
+        wk.run({
+          op: "send",
+          from: `v${w}`,
+          to: [...inboxes.slice(w), ...inboxes.slice(0, w)],
+          count: PER_WRITER,
+        }),
       ),
     );
     const sent = outs.flatMap((o) => o.ids!);
@@ -101,9 +112,9 @@ describe("mail under concurrency (real processes)", { timeout: 600_000 }, () => 
 
   it("concurrent acks and sends never lose an ack or a message", async () => {
     const doneFile = join(repo.dir, ".senders-done");
-    const ackers = [worker(["ack", repo.dir, "busy", doneFile]), worker(["ack", repo.dir, "busy", doneFile])];
+    const ackers = workers.slice(4, 6).map((wk) => wk.run({ op: "ack", agent: "busy", doneFile }));
     const senders = await Promise.all(
-      Array.from({ length: 4 }, (_, w) => worker(["send", repo.dir, `s${w}`, "busy", "100"])),
+      workers.slice(0, 4).map((wk, w) => wk.run({ op: "send", from: `s${w}`, to: ["busy"], count: 100 })),
     );
     writeFileSync(doneFile, "");
     const acks = await Promise.all(ackers);

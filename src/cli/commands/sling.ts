@@ -31,6 +31,11 @@ export class SlingCommand extends OvCommand {
         "git ov sling map-auth --capability scout --parent lead-auth --files src/auth.ts,src/session.ts",
       ],
       ["Re-dispatch a task whose builder died", "git ov sling fix-login --recover"],
+      ["Run the first turn here and wait for it", "git ov sling fix-login --wait"],
+      [
+        "A scripted agent (tests, demos)",
+        "git ov sling demo --runtime scripted --script lead.json --capability lead",
+      ],
       [
         "Use the scripted runtime and another base",
         "git ov sling demo --runtime scripted --base-branch develop --json",
@@ -61,6 +66,10 @@ export class SlingCommand extends OvCommand {
     description: "Re-dispatch a task a previous agent of this role finished or abandoned",
   });
   forceHierarchy = Option.Boolean("--force-hierarchy", false, { description: "Skip the hierarchy rules" });
+  wait = Option.Boolean("--wait", false, {
+    description: "Run the first turn in this process and print how it settled (default: in the background)",
+  });
+  script = Option.String("--script", { description: "Scripted runtime: the JSON script this agent follows" });
 
   async run(): Promise<CommandOutput> {
     const input = {
@@ -80,15 +89,22 @@ export class SlingCommand extends OvCommand {
       cwd: this.context.cwd,
     };
     const deps = await this.deps();
-    const [{ sling }, { lookupRuntime }] = await Promise.all([
+    const [{ sling }, { lookupRuntime }, { firstTurnStarter }] = await Promise.all([
       import("../../agents/sling.js"),
       import("../../agents/runtime-lookup.js"),
+      import("../first-turn.js"),
     ]);
-    const { plan, result } = await sling(deps, input, {
+    const svc = {
       resolveRuntime: lookupRuntime,
       selfBin: this.context.selfBin,
       path: this.context.env.PATH,
-    });
+      startFirstTurn: firstTurnStarter(this.context.selfBin, this.wait, (l) =>
+        this.context.stderr.write(`${l}\n`),
+      ),
+    };
+    const { plan, result } = this.script
+      ? await this.withScript(deps, () => sling(deps, input, svc))
+      : await sling(deps, input, svc);
     const s = result.session;
     const data = {
       agent: s.name,
@@ -117,6 +133,40 @@ export class SlingCommand extends OvCommand {
       `  state:    ${result.firstTurn.note}`,
     ].join("\n");
     return { data, text };
+  }
+
+  /** Installs `--script` for the agent the plan names, and removes it again if sling refuses. */
+  private async withScript<T>(
+    deps: Awaited<ReturnType<OvCommand["deps"]>>,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    const { readFileSync, rmSync } = await import("node:fs");
+    const { resolve } = await import("node:path");
+    const { installScript } = await import("../../runtimes/scripted/files.js");
+    const { ovDir } = await import("../../git/repo.js");
+    const { tryParseJson } = await import("../../core/json.js");
+    const path = resolve(this.context.cwd, this.script ?? "");
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      throw new OvError("USAGE", `cannot read --script ${path}`, {
+        hint: "pass a JSON script file (docs/scripted-runtime.md)",
+      });
+    }
+    const parsed = tryParseJson(text);
+    if (!parsed.ok)
+      throw new OvError("USAGE", `--script ${path} is not JSON: ${parsed.error}`, {
+        hint: "docs/scripted-runtime.md shows the format",
+      });
+    const name = this.name ?? `${this.capability}-${this.task}`;
+    const installed = await installScript(ovDir(deps.repo), name, parsed.value);
+    try {
+      return await run();
+    } catch (e) {
+      rmSync(installed, { force: true });
+      throw e;
+    }
   }
 }
 
