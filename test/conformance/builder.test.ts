@@ -1,12 +1,11 @@
-// Scenario 1: a claude builder slung under a claude lead does its task end to end through git ov:
-// writes a file, commits it, reports worker_done with `git ov mail send` from its Bash tool; the turn
-// settles `completed`, and the mail wakes the lead, whose own turn receives it.
+// Scenario 1: a claude builder slung under a claude lead does its task in its first turn, end to end
+// through git ov: writes a file, commits it, reports worker_done with `git ov mail send` from its Bash
+// tool; the turn settles `completed`, and the mail wakes the lead, whose resumed turn receives it.
 import "../helpers/env.js";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Session } from "../../src/sessions/session.js";
-import { inbox, runTurn, slingClaude } from "../support/claude-agents.js";
+import { inbox, slingClaude, worktreeOf } from "../support/claude-agents.js";
 import {
   type Conformance,
   TURN_TIMEOUT_MS,
@@ -25,22 +24,31 @@ describe("conformance: a claude builder completes its task", { skip }, () => {
   });
   after(() => h?.cleanup());
 
-  it("writes, commits, sends worker_done through git ov; the turn settles completed", {
+  it("writes, commits, sends worker_done through git ov; completed; the lead gets the mail", {
     timeout: TURN_TIMEOUT_MS,
   }, async () => {
-    await slingClaude(h, { name: "lead-1", capability: "lead", task: "t-lead" });
-    const agent = await slingClaude(h, { name: "b-one", task: "t-one", parent: "lead-1" });
-    const payload = { taskId: "t-one", branch: agent.branch, exitCode: 0, filesModified: ["hello.txt"] };
-    const report = `git ov mail send --to lead-1 --type worker_done --subject 'done: t-one' --body 'hello.txt added' --payload '${JSON.stringify(payload)}'`;
+    const wt = worktreeOf(h, "b-one");
+    const payload = {
+      taskId: "build-hello",
+      branch: "ov/b-one/build-hello",
+      exitCode: 0,
+      filesModified: ["hello.txt"],
+    };
+    const report = `git ov mail send --to lead-1 --type worker_done --subject 'done: build-hello' --body 'hello.txt added' --payload '${JSON.stringify(payload)}'`;
     h.stub.use({
       conversations: [
+        // 0: the lead, woken by the builder's worker_done (the mail is its prompt).
+        { match: "done: build-hello", steps: [{ end: true, text: "Noted; b-one is done." }] },
+        // 1: the lead's first turn.
+        { match: "lead-hello", steps: [{ end: true, text: "Waiting for my builder." }] },
+        // 2: the builder's first turn (sling's prompt names the task).
         {
-          match: "BUILD-HELLO",
+          match: "build-hello",
           steps: [
             {
               text: "Writing the file.",
               tool: "Write",
-              input: { file_path: join(agent.worktree, "hello.txt"), content: "hello from claude\n" },
+              input: { file_path: join(wt, "hello.txt"), content: "hello from claude\n" },
               usage: { input_tokens: 1000, output_tokens: 50 },
             },
             {
@@ -60,27 +68,24 @@ describe("conformance: a claude builder completes its task", { skip }, () => {
             },
           ],
         },
-        // The lead, woken by the builder's worker_done (its mail is the lead's prompt).
-        { match: "done: t-one", steps: [{ end: true, text: "Noted; b-one is done." }] },
       ],
     });
 
-    const [t] = await runTurn(h, "b-one", "BUILD-HELLO: add hello.txt, commit it, report worker_done.");
+    const lead = await slingClaude(h, { name: "lead-1", task: "lead-hello", capability: "lead" });
+    assert.equal(lead.firstTurn.state, "working", h.diagnostics("lead-1"));
+    const { session, firstTurn } = await slingClaude(h, {
+      name: "b-one",
+      task: "build-hello",
+      parent: "lead-1",
+    });
     h.keepCapture("cf-builder", "b-one");
-    assert.equal(t?.finalState, "completed", h.diagnostics("b-one"));
-    assert.equal(t?.cleanResult, true);
-    assert.equal(t?.terminalMail, true);
-    assert.deepEqual(
-      t?.usage,
-      { inputTokens: 5100, outputTokens: 140 },
-      "usage is the sum of the stub's numbers",
-    );
-    assert.ok((t?.costUsd ?? 0) > 0);
+    assert.equal(firstTurn.state, "completed", `${firstTurn.note}\n${h.diagnostics("b-one")}`);
+    assert.equal(session.worktree, wt);
 
-    const calls = h.stub.messages().filter((r) => r.handledAs.startsWith("step:0:"));
+    const calls = h.stub.messages().filter((r) => r.handledAs.startsWith("step:2:"));
     assert.deepEqual(
       calls.map((r) => r.handledAs),
-      ["step:0:0", "step:0:1", "step:0:2", "step:0:3"],
+      ["step:2:0", "step:2:1", "step:2:2", "step:2:3"],
     );
     const seen = toolResults(calls.at(-1)?.body);
     assert.equal(seen.length, 3);
@@ -93,21 +98,26 @@ describe("conformance: a claude builder completes its task", { skip }, () => {
     const s = await h.session("b-one");
     assert.equal(s.state, "completed");
     assert.equal(s.turns, 1);
-    const init = h.events("b-one").find((e) => e.kind === "init");
+    const events = h.events("b-one");
+    const init = events.find((e) => e.kind === "init");
     assert.ok(s.runtimeSessionId);
     assert.equal(s.runtimeSessionId, init?.sessionId, "the session document has the Claude session id");
+    const result = events.find((e) => e.kind === "result") as { usage: unknown; costUsd: number } | undefined;
+    assert.deepEqual(
+      result?.usage,
+      { inputTokens: 5100, outputTokens: 140, cacheReadTokens: 0, cacheCreationTokens: 0 },
+      "usage is the sum of the stub's numbers",
+    );
+    assert.ok((result?.costUsd ?? 0) > 0);
 
-    assert.equal(h.repo.git("show", `${agent.branch}:hello.txt`), "hello from claude");
-    assert.equal(h.repo.git("log", "-1", "--format=%s", agent.branch), "Add hello.txt");
+    assert.equal(h.repo.git("show", `${s.branch}:hello.txt`), "hello from claude");
+    assert.equal(h.repo.git("log", "-1", "--format=%s", s.branch), "Add hello.txt");
     assert.equal(
-      h.repo.git("diff-tree", "--no-commit-id", "--name-only", "-r", agent.branch),
+      h.repo.git("diff-tree", "--no-commit-id", "--name-only", "-r", s.branch),
       "hello.txt",
-      "guard settings stay out of the commit",
+      "overlay and guard settings stay out of the commit",
     );
-    assert.match(
-      h.repo.git("log", "-1", "--format=%(trailers:key=Ov-Agent,valueonly)", agent.branch),
-      /b-one/,
-    );
+    assert.match(h.repo.git("log", "-1", "--format=%(trailers:key=Ov-Agent,valueonly)", s.branch), /b-one/);
 
     const mail = inbox(h, "lead-1").map((m) => m.message);
     assert.equal(mail.length, 1);
@@ -115,25 +125,21 @@ describe("conformance: a claude builder completes its task", { skip }, () => {
     assert.equal(mail[0]?.type, "worker_done");
     assert.deepEqual(mail[0]?.payload, payload);
 
-    // The send dispatched the lead (a detached `git ov turn lead-1`): its turn got the worker_done.
-    const lead = await waitFor(h, "lead-1", (s) => s.turns >= 1);
-    assert.equal(lead.state, "working", h.diagnostics("lead-1"));
-    const woke = h.stub.messages().filter((r) => r.handledAs === "step:1:0");
-    assert.equal(woke.length, 1);
-    assert.match(conversationText(woke[0]?.body), /b-one[\s\S]*done: t-one[\s\S]*hello\.txt added/);
+    // The send dispatched the lead (a detached `git ov turn lead-1`): its resumed turn got the mail.
+    await eventually(
+      async () => (await h.session("lead-1")).turns >= 2,
+      "the lead took a second turn",
+      120_000,
+    );
+    const woke = h.stub.messages().filter((r) => r.handledAs === "step:0:0");
+    assert.equal(woke.length, 1, h.diagnostics("lead-1"));
+    const context = conversationText(woke[0]?.body);
+    assert.match(context, /lead-hello/, "the lead's turn resumed its own conversation");
+    assert.match(context, /b-one[\s\S]*done: build-hello[\s\S]*hello\.txt added/);
     await eventually(
       () => inbox(h, "lead-1").every((m) => m.folder === "read"),
       "the lead's turn acknowledged the mail it was given",
     );
+    assert.equal((await h.session("lead-1")).state, "working");
   });
 });
-
-/** The agent's session once `ok` holds (the dispatched turn runs in the background). */
-async function waitFor(h: Conformance, agent: string, ok: (s: Session) => boolean): Promise<Session> {
-  await eventually(
-    async () => ok(await h.session(agent)),
-    `${agent} gets there\n${h.diagnostics(agent)}`,
-    120_000,
-  );
-  return h.session(agent);
-}

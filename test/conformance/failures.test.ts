@@ -1,6 +1,7 @@
-// Scenario 4: how turns that fail settle (spec §4.4–4.6 with our idle rule): an API error result and
-// a turn cut off by --max-turns leave the agent idle (working) with its mail unread for a retry; a
-// model that stops answering is killed by git ov's stall watchdog → zombie + worker_died to the parent.
+// Scenario 4: how turns that fail settle (spec §4.4–4.6 with our idle rule). Each agent is slung
+// with a normal first turn; the failing turn is the one its next mail starts: an API error result
+// and a turn cut off by --max-turns leave the agent idle (working) with its mail unread for a retry;
+// a model that stops answering is killed by git ov's stall watchdog → zombie + worker_died to the parent.
 import "../helpers/env.js";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -35,6 +36,8 @@ describe("conformance: failing turns settle per the final-state rules", {
           steps: [{ tool: "Bash", input: { command: "echo again", description: "Loop" } }],
           after: "repeat-last",
         },
+        // Every agent's first turn (sling's prompt): a plain answer.
+        { steps: [{ end: true, text: "Ready." }] },
       ],
     });
   });
@@ -43,7 +46,7 @@ describe("conformance: failing turns settle per the final-state rules", {
   it("an API error (HTTP 500, no retries): error result → idle (working), mail kept unread", {
     timeout: TURN_TIMEOUT_MS,
   }, async () => {
-    await slingClaude(h, { name: "errant", parent: "lead-1", forceHierarchy: true });
+    await slingFine(h, "errant", "lead-1");
     await sendMail(h.deps, { from: "lead-1", to: "errant", subject: "API-500", body: "try" });
     const [t] = await runTurn(h, "errant");
     h.keepCapture("cf-api-error", "errant");
@@ -57,7 +60,7 @@ describe("conformance: failing turns settle per the final-state rules", {
     assert.equal(h.stub.messages().filter((r) => r.handledAs === "error:500").length, 1, "retries are off");
     const events = h.events("errant");
     assert.ok(events.some((e) => e.kind === "text" && e.apiError === true && /500/.test(String(e.text))));
-    const result = events.find((e) => e.kind === "result");
+    const result = events.findLast((e) => e.kind === "result");
     assert.equal(result?.isError, true);
     assert.equal(result?.terminalReason, "api_error");
     assert.deepEqual(
@@ -73,7 +76,7 @@ describe("conformance: failing turns settle per the final-state rules", {
   }, async () => {
     await h.ovOk(["config", "set", "runtime.claude.maxTurns", "2"]);
     try {
-      await slingClaude(h, { name: "looper", parent: "lead-1", forceHierarchy: true });
+      await slingFine(h, "looper", "lead-1");
       await sendMail(h.deps, { from: "lead-1", to: "looper", subject: "LOOP-FOREVER", body: "loop" });
       const [t] = await runTurn(h, "looper");
       h.keepCapture("cf-max-turns", "looper");
@@ -81,7 +84,7 @@ describe("conformance: failing turns settle per the final-state rules", {
       assert.equal(t?.cleanResult, false);
       const loops = h.stub.messages().filter((r) => r.handledAs.startsWith("step:2:"));
       assert.equal(loops.length, 2, "two model calls, then the cap");
-      const result = h.events("looper").find((e) => e.kind === "result");
+      const result = h.events("looper").findLast((e) => e.kind === "result");
       assert.equal(result?.subtype, "error_max_turns");
       assert.equal(result?.terminalReason, "max_turns");
       assert.equal((await h.session("looper")).state, "working");
@@ -101,7 +104,7 @@ describe("conformance: failing turns settle per the final-state rules", {
     // which is a stall too, but not the one this test is about).
     await h.ovOk(["config", "set", "turn.stallMs", "10000"]);
     try {
-      const agent = await slingClaude(h, { name: "staller", parent: "lead-2", forceHierarchy: true });
+      const agent = await slingFine(h, "staller", "lead-2");
       await sendMail(h.deps, { from: "lead-2", to: "staller", subject: "STALL-NOW", body: "think hard" });
       const [t] = await runTurn(h, "staller");
       h.keepCapture("cf-stall-killed", "staller");
@@ -135,3 +138,15 @@ describe("conformance: failing turns settle per the final-state rules", {
     }
   });
 });
+
+/** Slings a builder whose first turn ends normally (idle), under a parent that has no session. */
+async function slingFine(h: Conformance, name: string, parent: string) {
+  const { session, firstTurn } = await slingClaude(h, {
+    name,
+    task: `${name}-task`,
+    parent,
+    forceHierarchy: true,
+  });
+  assert.equal(firstTurn.state, "working", `${firstTurn.note}\n${h.diagnostics(name)}`);
+  return session;
+}

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { runTurn, slingClaude } from "../support/claude-agents.js";
+import { slingClaude, worktreeOf } from "../support/claude-agents.js";
 import {
   type Conformance,
   TURN_TIMEOUT_MS,
@@ -35,12 +35,11 @@ describe("conformance: deployed guards block through the real CLI", {
   it("a read-only scout can neither Write nor git push; the model is told why", {
     timeout: TURN_TIMEOUT_MS,
   }, async () => {
-    const scout = await slingClaude(h, { name: "sc-one", capability: "scout" });
-    const notes = join(scout.worktree, "notes.md");
+    const notes = join(worktreeOf(h, "sc-one"), "notes.md");
     h.stub.use({
       conversations: [
         {
-          match: "SCOUT-TRY",
+          match: "scout-try",
           steps: [
             { tool: "Write", input: { file_path: notes, content: "findings\n" } },
             { tool: "Bash", input: { command: "git push origin HEAD", description: "Publish" } },
@@ -49,9 +48,9 @@ describe("conformance: deployed guards block through the real CLI", {
         },
       ],
     });
-    const [t] = await runTurn(h, "sc-one", "SCOUT-TRY: write notes and push them.");
+    const { firstTurn } = await slingClaude(h, { name: "sc-one", task: "scout-try", capability: "scout" });
     h.keepCapture("cf-guard-scout", "sc-one");
-    assert.equal(t?.finalState, "working", h.diagnostics("sc-one"));
+    assert.equal(firstTurn.state, "working", `${firstTurn.note}\n${h.diagnostics("sc-one")}`);
     const [write, push] = resultsSeen(h, 0);
     assert.equal(write?.isError, true);
     assert.match(write?.text ?? "", /PreToolUse:Write hook error[\s\S]*git ov guard: blocked \(read-only\)/);
@@ -64,24 +63,24 @@ describe("conformance: deployed guards block through the real CLI", {
   });
 
   it("a builder cannot write outside its worktree nor push", { timeout: TURN_TIMEOUT_MS }, async () => {
-    const builder = await slingClaude(h, { name: "b-guard" });
+    const wt = worktreeOf(h, "b-guard");
     const outside = join(h.repo.dir, "outside.txt");
     h.stub.use({
       conversations: [
         {
-          match: "BUILDER-ESCAPE",
+          match: "builder-escape",
           steps: [
             { tool: "Write", input: { file_path: outside, content: "escaped\n" } },
             { tool: "Bash", input: { command: "git push --force origin HEAD:main", description: "Ship it" } },
-            { tool: "Write", input: { file_path: join(builder.worktree, "inside.txt"), content: "fine\n" } },
+            { tool: "Write", input: { file_path: join(wt, "inside.txt"), content: "fine\n" } },
             { end: true, text: "Done." },
           ],
         },
       ],
     });
-    const [t] = await runTurn(h, "b-guard", "BUILDER-ESCAPE: write outside, push, then write inside.");
+    const { firstTurn } = await slingClaude(h, { name: "b-guard", task: "builder-escape" });
     h.keepCapture("cf-guard-builder", "b-guard");
-    assert.equal(t?.finalState, "working", h.diagnostics("b-guard"));
+    assert.equal(firstTurn.state, "working", `${firstTurn.note}\n${h.diagnostics("b-guard")}`);
     const [outsideWrite, push, inside] = resultsSeen(h, 0);
     assert.equal(outsideWrite?.isError, true);
     assert.match(outsideWrite?.text ?? "", /git ov guard: blocked \(path-boundary\)/);
@@ -89,6 +88,6 @@ describe("conformance: deployed guards block through the real CLI", {
     assert.equal(push?.isError, true);
     assert.match(push?.text ?? "", /git ov guard: blocked \(dangerous-git\)/);
     assert.equal(inside?.isError, false, "writing inside the worktree is allowed");
-    assert.ok(existsSync(join(builder.worktree, "inside.txt")));
+    assert.ok(existsSync(join(wt, "inside.txt")));
   });
 });

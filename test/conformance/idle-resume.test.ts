@@ -23,7 +23,7 @@ describe("conformance: idle after a turn without terminal mail, resumed by mail"
     h = await startConformance({
       conversations: [
         {
-          match: "IDLE-FIRST",
+          match: "idle-first",
           steps: [
             {
               text: "Looked around; waiting for instructions.",
@@ -45,12 +45,22 @@ describe("conformance: idle after a turn without terminal mail, resumed by mail"
   it("goes idle after the first turn, then a mail resumes the same conversation", {
     timeout: TURN_TIMEOUT_MS,
   }, async () => {
-    await slingClaude(h, { name: "idler", parent: "lead-1", forceHierarchy: true });
-    const [first] = await runTurn(h, "idler", "IDLE-FIRST: read the task and wait for mail.");
+    const { firstTurn } = await slingClaude(h, {
+      name: "idler",
+      task: "idle-first",
+      parent: "lead-1",
+      forceHierarchy: true,
+    });
     h.keepCapture("cf-idle-first", "idler");
-    assert.equal(first?.finalState, "working", h.diagnostics("idler"));
-    assert.equal(first?.cleanResult, true);
-    assert.deepEqual(first?.usage, { inputTokens: 300, outputTokens: 40 });
+    assert.equal(firstTurn.state, "working", `${firstTurn.note}\n${h.diagnostics("idler")}`);
+    const first = h.events("idler").find((e) => e.kind === "result");
+    assert.equal(first?.isError, false);
+    assert.deepEqual(first?.usage, {
+      inputTokens: 300,
+      outputTokens: 40,
+      cacheReadTokens: 0,
+      cacheCreationTokens: 0,
+    });
     let s = await h.session("idler");
     assert.equal(s.state, "working");
     assert.ok(s.idleSince, "idleSince is recorded");
@@ -84,7 +94,7 @@ describe("conformance: idle after a turn without terminal mail, resumed by mail"
     const req = second[0];
     assert.equal(req?.headers["x-claude-code-session-id"], sid);
     const context = conversationText(req?.body);
-    assert.match(context, /IDLE-FIRST: read the task/, "the first prompt is in the resumed context");
+    assert.match(context, /idle-first/, "sling's first prompt is in the resumed context");
     assert.match(context, /Looked around; waiting for instructions\./, "so is the first answer");
     assert.match(
       context,

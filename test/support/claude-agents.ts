@@ -1,30 +1,47 @@
-// Agents for the conformance suite, slung with the real `git ov sling --runtime claude` (branch,
-// worktree, overlay, the claude guard hook, session), their turns run with `git ov turn`, and their
-// inboxes read from git.
+// Agents for the conformance suite, slung with the real `git ov sling --runtime claude --wait`
+// (branch, worktree, overlay, the claude guard hook, session, first turn), later turns run with
+// `git ov turn`, inboxes read from git.
+import { join } from "node:path";
+import { ovDir } from "../../src/git/repo.js";
 import type { Capability, Session } from "../../src/sessions/session.js";
 import type { Conformance } from "./conformance.js";
 
 export interface AgentSpec {
   name: string;
+  /** Also the token the stub's conversation matches: the first turn's prompt names the task. */
+  task: string;
   capability?: Capability;
-  task?: string;
   /** Parent agent (must have a session unless `forceHierarchy`). */
   parent?: string;
   /** Allow a parent that has no session (its mail then just waits in its inbox, waking nobody). */
   forceHierarchy?: boolean;
 }
 
+export interface Slung {
+  session: Session;
+  /** sling's report of the first turn it ran (`--wait`). */
+  firstTurn: { started: boolean; state: string; note: string };
+}
+
 /**
- * `git ov sling <task> --runtime claude --name <name> …`: a booting claude agent (sling does not run
- * the first turn yet; `runTurn(h, name, prompt)` does).
+ * `git ov sling <task> --runtime claude --name <name> --wait …`: the agent is created and its first
+ * turn (the prompt sling writes, naming the task) runs to the end before this returns.
  */
-export async function slingClaude(h: Conformance, spec: AgentSpec): Promise<Session> {
-  const args = ["sling", spec.task ?? `t-${spec.name}`, "--runtime", "claude", "--name", spec.name];
+export async function slingClaude(h: Conformance, spec: AgentSpec): Promise<Slung> {
+  const args = ["sling", spec.task, "--runtime", "claude", "--name", spec.name, "--wait", "--json"];
   args.push("--capability", spec.capability ?? "builder");
   if (spec.parent) args.push("--parent", spec.parent);
   if (spec.forceHierarchy) args.push("--force-hierarchy");
-  await h.ovOk(args);
-  return h.session(spec.name);
+  const r = await h.ov(args);
+  if (r.code !== 0)
+    throw new Error(`git ov sling exited ${r.code}: ${r.stderr}\n${h.diagnostics(spec.name)}`);
+  const out = JSON.parse(r.stdout) as { firstTurn: Slung["firstTurn"] };
+  return { session: await h.session(spec.name), firstTurn: out.firstTurn };
+}
+
+/** Where sling puts an agent's worktree (`<git-common-dir>/ov/worktrees/<agent>`). */
+export function worktreeOf(h: Conformance, agent: string): string {
+  return join(ovDir(h.deps.repo), "worktrees", agent);
 }
 
 export interface StoredMail {
