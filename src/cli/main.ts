@@ -72,6 +72,11 @@ export async function main(
   try {
     command = cli.process(args, context);
   } catch (e) {
+    // `git ov config --help`: no single command matches, so list the namespace (all that is loaded).
+    if (args.includes("--help") || args.includes("-h")) {
+      process.stdout.write(cli.usage(null));
+      return 0;
+    }
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(
       `git ov: error: ${oneLine(msg)} (run 'git ov ${first && !first.startsWith("-") ? `${first} ` : ""}--help')\n`,

@@ -39,16 +39,33 @@ export interface GitRunOptions {
 
 /** Runs one git command; throws GIT_FAILED with argv, exit code and stderr unless `check: false`. */
 export function runGit(args: readonly string[], opts: GitRunOptions): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("git", args, {
-      cwd: opts.cwd,
-      env: gitEnv(opts.env),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
+  return startGit(args, opts).finish(opts.input ?? "");
+}
+
+/** A git process already started, waiting for its standard input. */
+export interface StartedGit {
+  /** Writes `input`, closes stdin and resolves when git exits (rejects as `runGit` does). */
+  finish(input: string | Buffer): Promise<GitResult>;
+}
+
+/**
+ * Starts git now and sends its input later, so git's start-up (exec, config, repository discovery)
+ * overlaps with the caller's own work. `finish` must be called exactly once.
+ */
+export function startGit(args: readonly string[], opts: Omit<GitRunOptions, "input">): StartedGit {
+  const child = spawn("git", args, {
+    cwd: opts.cwd,
+    env: gitEnv(opts.env),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on("data", (b: Buffer) => out.push(b));
+  child.stderr.on("data", (b: Buffer) => err.push(b));
+  child.stdin.on("error", () => {
+    /* git may exit before reading all input; the exit code tells the story */
+  });
+  const done = new Promise<GitResult>((resolve, reject) => {
     child.on("error", (e) =>
       reject(
         new OvError("GIT_FAILED", `cannot run git: ${e.message}`, {
@@ -63,23 +80,26 @@ export function runGit(args: readonly string[], opts: GitRunOptions): Promise<Gi
         stderr: Buffer.concat(err).toString("utf8"),
         code: code ?? 128,
       };
-      if (res.code !== 0 && opts.check !== false) {
-        reject(
-          new OvError(
-            "GIT_FAILED",
-            `git ${args.join(" ")} failed: ${firstLine(res.stderr) || `exit ${res.code}`}`,
-            {
-              data: { argv: ["git", ...args], exit: res.code, stderr: res.stderr },
-            },
-          ),
-        );
-      } else resolve(res);
+      if (res.code !== 0 && opts.check !== false) reject(gitFailed(args, res));
+      else resolve(res);
     });
-    child.stdin.on("error", () => {
-      /* git may exit before reading all input; the exit code tells the story */
-    });
-    child.stdin.end(opts.input ?? "");
   });
+  return {
+    finish(input) {
+      child.stdin.end(input);
+      return done;
+    },
+  };
+}
+
+function gitFailed(args: readonly string[], res: GitResult): OvError {
+  return new OvError(
+    "GIT_FAILED",
+    `git ${args.join(" ")} failed: ${firstLine(res.stderr) || `exit ${res.code}`}`,
+    {
+      data: { argv: ["git", ...args], exit: res.code, stderr: res.stderr },
+    },
+  );
 }
 
 export function firstLine(s: string): string {

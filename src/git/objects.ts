@@ -1,17 +1,16 @@
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, linkSync, mkdirSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, linkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { OvError } from "../core/errors.js";
+import { systemClock } from "../sys/clock.js";
 import { randomToken } from "../sys/random.js";
+import { raceproofCreate } from "./raceproof.js";
+import { type TreeEntry, serializeTree } from "./tree.js";
+
+export { parseTree, serializeTree, type TreeEntry } from "./tree.js";
 
 export type ObjectType = "blob" | "tree" | "commit";
-
-export interface TreeEntry {
-  mode: "100644" | "100755" | "40000" | "120000" | "160000";
-  name: string;
-  oid: string;
-}
 
 export interface Signature {
   name: string;
@@ -31,6 +30,11 @@ export class ObjectWriter {
     this.objectsDir = join(commonDir, "objects");
   }
 
+  /** The object directory written to: `<git-common-dir>/objects`. */
+  get dir(): string {
+    return this.objectsDir;
+  }
+
   write(type: ObjectType, body: Buffer): string {
     const header = Buffer.from(`${type} ${body.length}\0`, "utf8");
     const full = Buffer.concat([header, body]);
@@ -42,9 +46,9 @@ export class ObjectWriter {
       return oid;
     }
     try {
-      mkdirSync(dir, { recursive: true });
       const tmp = join(dir, `tmp_obj_ov_${process.pid}_${randomToken(8)}`);
-      writeFileSync(tmp, deflateSync(full, { level: 1 }), { mode: 0o444 });
+      const data = deflateSync(full, { level: 1 });
+      raceproofCreate(dir, () => writeFileSync(tmp, data, { mode: 0o444 }));
       try {
         linkSync(tmp, path);
       } catch (e) {
@@ -72,12 +76,7 @@ export class ObjectWriter {
 
   /** Writes a tree; entries are sorted the way git requires (directories compare as `name/`). */
   tree(entries: readonly TreeEntry[]): string {
-    const sorted = [...entries].sort((a, b) => compareTreeNames(a, b));
-    const parts: Buffer[] = [];
-    for (const e of sorted) {
-      parts.push(Buffer.from(`${e.mode} ${e.name}\0`, "utf8"), Buffer.from(e.oid, "hex"));
-    }
-    return this.write("tree", Buffer.concat(parts));
+    return this.write("tree", serializeTree(entries));
   }
 
   commit(tree: string, parents: readonly string[], sig: Signature, message: string): string {
@@ -89,14 +88,8 @@ export class ObjectWriter {
   }
 }
 
-function compareTreeNames(a: TreeEntry, b: TreeEntry): number {
-  const an = Buffer.from(a.mode === "40000" ? `${a.name}/` : a.name, "utf8");
-  const bn = Buffer.from(b.mode === "40000" ? `${b.name}/` : b.name, "utf8");
-  return Buffer.compare(an, bn);
-}
-
 function freshen(path: string): void {
-  const now = new Date();
+  const now = systemClock.now() / 1000;
   try {
     utimesSync(path, now, now);
   } catch {
@@ -110,23 +103,6 @@ function chmodSafe(path: string): void {
   } catch {
     /* another writer linked it first; its mode is already 0444 */
   }
-}
-
-/** Parses a raw tree object body into entries. */
-export function parseTree(body: Buffer): TreeEntry[] {
-  const out: TreeEntry[] = [];
-  let i = 0;
-  while (i < body.length) {
-    const sp = body.indexOf(0x20, i);
-    const nul = body.indexOf(0, sp);
-    if (sp < 0 || nul < 0 || nul + 21 > body.length) throw new OvError("GIT_FAILED", "malformed tree object");
-    const mode = body.toString("latin1", i, sp);
-    const name = body.toString("utf8", sp + 1, nul);
-    const oid = body.toString("hex", nul + 1, nul + 21);
-    out.push({ mode: (mode === "040000" ? "40000" : mode) as TreeEntry["mode"], name, oid });
-    i = nul + 21;
-  }
-  return out;
 }
 
 /** Reads the tree id from a raw commit body. */

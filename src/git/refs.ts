@@ -1,9 +1,10 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { OvError } from "../core/errors.js";
-import { INTERNAL_ENV, firstLine, runGit } from "./exec.js";
+import { INTERNAL_ENV, firstLine, runGit, startGit } from "./exec.js";
 import { ZERO_OID } from "./objects.js";
 import { listFilesBackend } from "./ref-list.js";
+import { raceproofCreate } from "./raceproof.js";
 import type { RepoPaths } from "./repo.js";
 
 /** Result of one compare-and-set attempt. */
@@ -68,20 +69,67 @@ export class Refs {
   }
 
   /** All-or-nothing update of several refs through one `git update-ref --stdin`. */
-  async transact(updates: readonly RefUpdate[], reflogMsg = "git ov"): Promise<CasResult> {
-    const lines = updates.map((u) => {
-      const old = u.prev ?? ZERO_OID;
-      return u.next === undefined ? `delete ${u.ref} ${old}` : `update ${u.ref} ${u.next} ${old}`;
-    });
-    const res = await runGit(["update-ref", "-m", reflogMsg, "--stdin"], {
+  transact(updates: readonly RefUpdate[], reflogMsg = "git ov"): Promise<CasResult> {
+    return this.startUpdateRef(reflogMsg).commit(updates);
+  }
+
+  /**
+   * Begins a compare-and-set of `refCount` refs *before* the caller reads them. On the git path,
+   * `git update-ref --stdin` starts now and waits for its input, so its start-up (several ms, far more
+   * on a loaded machine) is not part of the window in which a concurrent writer can move the ref:
+   * that window shrinks to git's lock-verify-rename, and fewer attempts lose the race.
+   */
+  begin(refCount: number, reflogMsg = "git ov"): RefTransaction {
+    if (this.mode === "fast" && refCount === 1) {
+      return {
+        commit: (updates) => {
+          const u = updates[0];
+          if (updates.length === 1 && u?.next !== undefined)
+            return Promise.resolve(fastCas(this.repo.commonDir, u.ref, u.next, u.prev));
+          return this.transact(updates, reflogMsg);
+        },
+        cancel: () => {},
+      };
+    }
+    return this.startUpdateRef(reflogMsg);
+  }
+
+  private startUpdateRef(reflogMsg: string): RefTransaction {
+    // No waiting on a held ref lock (git's default is 100 ms): its holder is about to move the ref,
+    // so our expected old value is already stale; the store re-reads and retries with jitter instead.
+    const git = startGit(["-c", "core.filesRefLockTimeout=0", "update-ref", "-m", reflogMsg, "--stdin"], {
       cwd: this.repo.cwd,
-      input: `${lines.join("\n")}\n`,
       env: { [INTERNAL_ENV]: "1" },
       check: false,
     });
-    if (res.code === 0) return { ok: true };
-    return classifyUpdateRefFailure(res.stderr, updates);
+    let finished = false;
+    return {
+      async commit(updates) {
+        finished = true;
+        const res = await git.finish(`${updates.map(updateLine).join("\n")}\n`);
+        return res.code === 0 ? { ok: true } : classifyUpdateRefFailure(res.stderr, updates);
+      },
+      cancel() {
+        if (finished) return;
+        finished = true;
+        // Empty input: git update-ref exits without touching any ref.
+        git.finish("").catch(() => {});
+      },
+    };
   }
+}
+
+/** A compare-and-set begun by `Refs.begin`: `commit` exactly once, or `cancel`. */
+export interface RefTransaction {
+  /** Lands every update or none. */
+  commit(updates: readonly RefUpdate[]): Promise<CasResult>;
+  /** Abandons the transaction without touching any ref. */
+  cancel(): void;
+}
+
+function updateLine(u: RefUpdate): string {
+  const old = u.prev ?? ZERO_OID;
+  return u.next === undefined ? `delete ${u.ref} ${old}` : `update ${u.ref} ${u.next} ${old}`;
 }
 
 function classifyUpdateRefFailure(stderr: string, updates: readonly RefUpdate[]): CasResult {
@@ -143,8 +191,7 @@ export function fastCas(commonDir: string, ref: string, next: string, prev: stri
   const lockPath = `${path}.lock`;
   let fd: number;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(lockPath, "wx", 0o644);
+    fd = raceproofCreate(dirname(path), () => openSync(lockPath, "wx", 0o644));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EEXIST") return { ok: false, reason: "locked", lockPath };

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { OvError } from "../core/errors.js";
+import { discoverInProcess } from "./discover.js";
 import { runGit } from "./exec.js";
 
 /** Where a repository's parts are, resolved once per process. */
@@ -21,6 +22,11 @@ export interface RepoPaths {
 
 /** Finds the repository containing `cwd`; throws NOT_A_REPO with the fix. */
 export async function discoverRepo(cwd: string): Promise<RepoPaths> {
+  return discoverInProcess(cwd, process.env) ?? discoverRepoWithGit(cwd);
+}
+
+/** Finds the repository containing `cwd` by asking `git rev-parse` (the authority). */
+export async function discoverRepoWithGit(cwd: string): Promise<RepoPaths> {
   const res = await runGit(
     [
       "rev-parse",

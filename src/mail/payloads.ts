@@ -51,12 +51,12 @@ export const PAYLOADS: Record<ProtocolType, PayloadSpec> = {
     fields: { branch: str, taskId: str, agentName: str, filesModified: strList },
   },
   merged: {
-    shape: "{branch: string, taskId: string, tier: clean-merge|auto-resolve|ai-resolve|reimagine}",
+    shape: "{branch: string, taskId: string, tier: clean-merge|auto-resolve|ai-resolve|reimagine|manual}",
     optional: false,
     fields: {
       branch: str,
       taskId: str,
-      tier: oneOf(["clean-merge", "auto-resolve", "ai-resolve", "reimagine"] as const),
+      tier: oneOf(["clean-merge", "auto-resolve", "ai-resolve", "reimagine", "manual"] as const),
     },
   },
   merge_failed: {

@@ -75,6 +75,7 @@ export async function recordHandMerges(deps: Deps, cwd: string): Promise<HandMer
       commit: head,
       autoResolved: [],
     });
+    if (mail.warning) process.stderr.write(`git ov: warning: ${mail.warning}\n`);
     out.push({ branch, entry, mailedTo: mail.warning ? undefined : mail.to });
   }
   return out;

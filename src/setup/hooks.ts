@@ -69,24 +69,37 @@ export async function hookStatus(git: Git, selfBin: string): Promise<HookStatus[
 }
 
 /**
+ * Throws ALREADY_EXISTS when a shim cannot be installed without losing a user's hook (both
+ * `<name>` and `<name>.ov-user` exist and `<name>` is not ours). Writes nothing.
+ */
+export async function assertHooksInstallable(git: Git): Promise<void> {
+  const dir = await hooksDir(git);
+  for (const name of shippedHooks()) {
+    const path = join(dir, name);
+    if (existsSync(path) && !isOurs(path) && existsSync(path + USER_SUFFIX)) {
+      throw new OvError("ALREADY_EXISTS", `both ${path} and ${path}${USER_SUFFIX} exist`, {
+        data: { path },
+        hint: `merge ${name}${USER_SUFFIX} into ${name} by hand (git ov runs ${name}${USER_SUFFIX} before its own), remove it, then run git ov init again`,
+      });
+    }
+  }
+}
+
+/**
  * Installs every shim. A user's existing hook is moved aside to `<name>.ov-user` and run by the
- * shim first (chained), never overwritten. Idempotent.
+ * shim first (chained), never overwritten. Idempotent; checks every hook before changing any.
  */
 export async function installHooks(git: Git, selfBin: string): Promise<HookStatus[]> {
+  await assertHooksInstallable(git);
   const dir = await hooksDir(git);
   try {
     mkdirSync(dir, { recursive: true });
     for (const name of shippedHooks()) {
       const path = join(dir, name);
-      if (existsSync(path) && !isOurs(path)) {
-        if (existsSync(path + USER_SUFFIX)) {
-          throw new OvError("ALREADY_EXISTS", `both ${path} and ${path}${USER_SUFFIX} exist`, {
-            hint: `merge them by hand, then run git ov init again`,
-          });
-        }
-        renameSync(path, path + USER_SUFFIX);
-      }
-      writeFileSync(path, shimText(name, selfBin), { mode: 0o755 });
+      const text = shimText(name, selfBin);
+      if (existsSync(path) && !isOurs(path)) renameSync(path, path + USER_SUFFIX);
+      else if (existsSync(path) && readFileSync(path, "utf8") === text) continue;
+      writeFileSync(path, text, { mode: 0o755 });
       chmodSync(path, 0o755);
     }
   } catch (e) {

@@ -4,7 +4,7 @@ import { ensureConfig } from "../config/config.js";
 import { OvError } from "../core/errors.js";
 import { ovDir } from "../git/repo.js";
 import type { Deps } from "../store/deps.js";
-import { type HookStatus, installHooks, uninstallHooks } from "./hooks.js";
+import { type HookStatus, assertHooksInstallable, installHooks, uninstallHooks } from "./hooks.js";
 
 /** Machine-local directories under `<git-common-dir>/ov/`. */
 export const OV_SUBDIRS = ["turns", "logs", "events", "worktrees"] as const;
@@ -21,6 +21,7 @@ export interface InitResult {
  * (chained to the user's hooks). Commits nothing to user branches; idempotent.
  */
 export async function initRepo(deps: Deps, selfBin: string): Promise<InitResult> {
+  await assertHooksInstallable(deps.git);
   const dir = ovDir(deps.repo);
   try {
     for (const sub of OV_SUBDIRS) mkdirSync(join(dir, sub), { recursive: true });

@@ -1,6 +1,7 @@
 import type { DocStore } from "./store.js";
 import type { DocProblem } from "./store.js";
 import { type Validator, check } from "./validate.js";
+import { isOvError } from "../core/errors.js";
 import { tryParseJson } from "../core/json.js";
 
 /** The current format version of every document git ov writes. */
@@ -46,8 +47,7 @@ export async function readDoc<T>(
 ): Promise<DocRead<T>> {
   const tip = await store.git.refs.read(ref);
   if (!tip) return { kind: "missing" };
-  const obj = await store.git.readObject(`${tip}:${path}`);
-  const res = parseDoc(obj?.body.toString("utf8"), validator, { ref, commit: tip, path });
+  const res = await readAndParse(store, validator, { ref, commit: tip, path });
   if (!res) return { kind: "missing" };
   return res.ok ? { kind: "ok", value: res.value, commit: tip } : { kind: "invalid", problem: res.problem };
 }
@@ -63,14 +63,32 @@ export async function listDocs<T>(
   validator: Validator<T>,
 ): Promise<{ docs: { ref: string; commit: string; value: T }[]; problems: DocProblem[] }> {
   const refs = await store.git.refs.list(prefix);
-  const bodies = await Promise.all(refs.map((r) => store.git.readObject(`${r.oid}:${path}`)));
+  const parsed = await Promise.all(
+    refs.map((r) => readAndParse(store, validator, { ref: r.ref, commit: r.oid, path })),
+  );
   const docs: { ref: string; commit: string; value: T }[] = [];
   const problems: DocProblem[] = [];
   refs.forEach((r, i) => {
-    const res = parseDoc(bodies[i]?.body.toString("utf8"), validator, { ref: r.ref, commit: r.oid, path });
+    const res = parsed[i];
     if (!res) problems.push({ ref: r.ref, commit: r.oid, path, problem: "file is missing" });
     else if (res.ok) docs.push({ ref: r.ref, commit: r.oid, value: res.value });
     else problems.push(res.problem);
   });
   return { docs, problems };
+}
+
+/** Reads `path` at the commit and parses it; a ref that names no commit is a problem, not a crash. */
+async function readAndParse<T>(
+  store: DocStore,
+  validator: Validator<T>,
+  where: { ref: string; commit: string; path: string },
+): Promise<{ ok: true; value: T } | { ok: false; problem: DocProblem } | undefined> {
+  try {
+    const obj = await store.git.readAtPath(where.commit, where.path);
+    return parseDoc(obj?.body.toString("utf8"), validator, where);
+  } catch (e) {
+    if (isOvError(e) && e.code === "INVALID_DOCUMENT")
+      return { ok: false, problem: { ...where, problem: e.message } };
+    throw e;
+  }
 }

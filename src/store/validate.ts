@@ -59,7 +59,11 @@ export function shape<T>(fields: { [K in keyof T]: Validator<T[K]> }): Validator
   };
 }
 
-/** Runs a validator, returning a problem string instead of throwing. */
+/**
+ * Runs a validator, returning a problem string instead of throwing. Any error a validator throws
+ * counts as a problem: stored documents are untrusted, and a hand-written validator that trips over
+ * an odd value (a `TypeError`) must not crash a listing.
+ */
 export function check<T>(
   validator: Validator<T>,
   v: unknown,
@@ -69,6 +73,6 @@ export function check<T>(
     return { ok: true, value: validator(v, path) };
   } catch (e) {
     if (e instanceof Invalid) return { ok: false, problem: e.message };
-    throw e;
+    return { ok: false, problem: `${path}: ${e instanceof Error ? e.message : String(e)}` };
   }
 }

@@ -15,8 +15,8 @@ export interface TempRepo {
   dir: string;
   /** Runs git in the repo synchronously; returns trimmed stdout. */
   git(...args: string[]): string;
-  /** Opens in-process deps on this repo. */
-  deps(opts?: { casMode?: CasMode; clock?: Clock }): Promise<Deps>;
+  /** Opens in-process deps on this repo (or, with `cwd`, from a directory inside it). */
+  deps(opts?: { casMode?: CasMode; clock?: Clock; cwd?: string }): Promise<Deps>;
   cleanup(): void;
 }
 
@@ -35,8 +35,8 @@ export function tempRepo(opts: { commit?: boolean; bare?: boolean } = {}): TempR
   return {
     dir,
     git,
-    async deps(o = {}) {
-      const d = await openDeps(dir, { ...o, env: process.env });
+    async deps({ cwd, ...o } = {}) {
+      const d = await openDeps(cwd ?? dir, { ...o, env: process.env });
       opened.push(d);
       return d;
     },
@@ -77,6 +77,41 @@ export function runOv(
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(opts.input ?? "");
   });
+}
+
+/** Runs git in `dir` with optional stdin; returns trimmed stdout, throws on failure. */
+export function gitIn(dir: string, args: string[], input?: string): string {
+  return execFileSync("git", args, {
+    cwd: dir,
+    encoding: "utf8",
+    input: input ?? "",
+    stdio: ["pipe", "pipe", "pipe"],
+  }).trim();
+}
+
+/**
+ * Points `ref` at a new commit holding `files` (path → content), written with plain git only, the
+ * way a careless user or a remote could push anything into refs/ov/*. Returns the commit id.
+ */
+export function plantDocument(dir: string, ref: string, files: Record<string, string>): string {
+  const tops = new Map<string, string[]>();
+  for (const [path, content] of Object.entries(files)) {
+    const blob = gitIn(dir, ["hash-object", "-w", "--stdin"], content);
+    const slash = path.indexOf("/");
+    const top = slash < 0 ? "" : path.slice(0, slash);
+    const rest = slash < 0 ? path : path.slice(slash + 1);
+    tops.set(top, [...(tops.get(top) ?? []), `100644 blob ${blob}\t${rest}`]);
+  }
+  const rootLines = tops.get("") ?? [];
+  for (const [top, lines] of tops) {
+    if (top === "") continue;
+    const sub = gitIn(dir, ["mktree"], `${lines.join("\n")}\n`);
+    rootLines.push(`040000 tree ${sub}\t${top}`);
+  }
+  const tree = gitIn(dir, ["mktree"], `${rootLines.join("\n")}\n`);
+  const commit = gitIn(dir, ["commit-tree", tree, "-m", "planted by a test"]);
+  gitIn(dir, ["update-ref", ref, commit]);
+  return commit;
 }
 
 /** `git fsck --strict` output problems (empty when clean). */

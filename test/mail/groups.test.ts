@@ -110,7 +110,7 @@ describe("group addresses", () => {
       utimesSync(lock, new Date(), new Date());
       const impatient: Deps = {
         ...deps,
-        store: new DocStore(deps.git, { clock: systemClock, deadlineMs: 200 }),
+        store: new DocStore(deps.git, { clock: systemClock, retry: { stallMs: 200, maxWaitMs: 200 } }),
       };
       await assert.rejects(
         sendMail(impatient, { from: "operator", to: "@all", subject: "s", body: "" }),
@@ -152,7 +152,7 @@ describe("group addresses", () => {
 
   it("writes to no recipient when one recipient's inbox keeps moving past the deadline", async () => {
     const other = await repo.deps();
-    const impatient = new DocStore(deps.git, { clock: systemClock, deadlineMs: 150 });
+    const impatient = new DocStore(deps.git, { clock: systemClock, retry: { stallMs: 150, maxWaitMs: 150 } });
     const racing: Deps = { ...deps, store: racingStore(impatient, other, Number.POSITIVE_INFINITY) };
     const b1 = repo.git("rev-parse", "refs/ov/mail/builder-1");
     await assert.rejects(

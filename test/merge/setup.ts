@@ -75,22 +75,28 @@ export async function configure(deps: Deps, values: Partial<Record<ConfigKey, st
 }
 
 /** Unread messages in an inbox, parsed, oldest first. */
+/**
+ * Every message delivered to `agent`, read or not, in arrival order: sends dispatch the
+ * recipient's turn, which may ack (move to read/) before the test looks.
+ */
 export function inbox(
   repo: TempRepo,
   agent: string,
-): { type: string; subject: string; payload: Record<string, unknown> }[] {
+): { type: string; subject: string; payload: Record<string, unknown>; createdAt: string; id: string }[] {
   const ref = `refs/ov/mail/${agent}`;
   let names: string;
   try {
-    names = repo.git("ls-tree", "--name-only", `${ref}:unread`);
+    names = repo.git("ls-tree", "-r", "--name-only", ref);
   } catch {
     return [];
   }
   return names
     .split("\n")
-    .filter(Boolean)
-    .sort()
-    .map((n) => JSON.parse(repo.git("show", `${ref}:unread/${n}`)));
+    .filter((n) => /^(unread|read)\/.*\.json$/.test(n))
+    .map((n) => JSON.parse(repo.git("show", `${ref}:${n}`)))
+    .sort((a, b) =>
+      a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1,
+    );
 }
 
 /** Linked worktrees other than the main checkout (temporary merge worktrees must not be left behind). */
