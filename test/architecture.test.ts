@@ -13,8 +13,11 @@ const LAYERS: readonly (readonly string[])[] = [
   ["sys"],
   ["git"],
   ["store"],
-  ["config", "setup", "doctor", "hooks", "mail", "sessions", "agents", "runtimes", "specs", "groups", "runs"],
+  ["config", "setup", "mail", "sessions", "agents", "runtimes", "specs", "groups", "runs"],
   ["turn", "merge", "watchdog", "serve", "sync", "gc"],
+  // Entry points below the CLI that wire domain and orchestration together: hook handlers start
+  // turns and record merges, doctor checks every document family, the demo drives a whole swarm.
+  ["doctor", "hooks", "demo"],
   ["cli"],
 ];
 
