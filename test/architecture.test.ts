@@ -78,7 +78,7 @@ function codeOnly(text: string): string {
 /** Every module specifier a file imports or re-exports, statically or dynamically, with its line. */
 function importsOf(text: string): { spec: string; line: number }[] {
   const out: { spec: string; line: number }[] = [];
-  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g;
+  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\b(?:require|load)\s*\(\s*)["']([^"']+)["']/g;
   for (const m of text.matchAll(re)) {
     out.push({ spec: m[1] ?? "", line: text.slice(0, m.index).split("\n").length });
   }

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { chmodSync, existsSync, linkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { OvError } from "../core/errors.js";
+import { nodeCrypto } from "../sys/builtins.js";
 import { systemClock } from "../sys/clock.js";
 import { randomToken } from "../sys/random.js";
 import { raceproofCreate } from "./raceproof.js";
@@ -38,7 +38,7 @@ export class ObjectWriter {
   write(type: ObjectType, body: Buffer): string {
     const header = Buffer.from(`${type} ${body.length}\0`, "utf8");
     const full = Buffer.concat([header, body]);
-    const oid = createHash("sha1").update(full).digest("hex");
+    const oid = nodeCrypto().createHash("sha1").update(full).digest("hex");
     const dir = join(this.objectsDir, oid.slice(0, 2));
     const path = join(dir, oid.slice(2));
     if (existsSync(path)) {
