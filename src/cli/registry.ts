@@ -28,4 +28,5 @@ export const NAMESPACES: Record<string, Loader> = {
   nudge: () => import("./commands/nudge.js"),
   merge: () => import("./commands/merge.js"),
   watch: () => import("./commands/watch.js"),
+  demo: () => import("./commands/demo.js"),
 };

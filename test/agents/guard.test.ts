@@ -126,6 +126,10 @@ const TABLE: Row[] = [
   [READERS, "Bash", bash("git status 2>/dev/null | head; git blame src/a.ts"), "allow"],
   [READERS, "Bash", bash("npm test"), "allow"],
   [READERS, "Bash", bash(`echo findings > ${scratch}/notes.md`), "allow"],
+  [READERS, "Bash", bash('me="$GIT_OV_AGENT"; git ov mail list --from "$me" --json'), "allow"],
+  [READERS, "Bash", bash("LIST=$(git ov mail list --json) git ov status"), "allow"],
+  [READERS, "Bash", bash("x=$(touch f)"), "read-only"],
+  [READERS, "Bash", bash("$CMD x"), "read-only"],
   [READERS, "Bash", bash("echo x > notes.md"), "read-only"],
   [READERS, "Bash", bash("cat a >> b"), "read-only"],
   [READERS, "Bash", bash("sed -i s/a/b/ f.ts"), "read-only"],
@@ -191,6 +195,16 @@ describe("lead close gate", () => {
     assert.equal(needsLeadFacts(finish, agentOf("lead")), true);
     assert.equal(needsLeadFacts({ ...finish, input: bash("sd close t1") }, agentOf("lead")), true);
     assert.equal(needsLeadFacts(finish, agentOf("builder")), false);
+    // Behind a shell keyword or an assignment, the finish is still seen (and then gated with facts).
+    const wrapped = bash("if true; then git ov mail send --to operator --type worker_done; fi");
+    assert.equal(needsLeadFacts({ ...finish, input: wrapped }, agentOf("lead")), true);
+    assert.equal(
+      needsLeadFacts(
+        { ...finish, input: bash('me="$X" git ov mail send --type worker_done') },
+        agentOf("lead"),
+      ),
+      true,
+    );
     assert.equal(
       needsLeadFacts({ ...finish, input: bash("git ov mail send --type status") }, agentOf("lead")),
       false,

@@ -71,11 +71,13 @@ const INLINE_CODE: Record<string, readonly string[]> = {
 };
 const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh"]);
 
-function strip(words: Word[]): Word[] {
+/** The words from the real program on: assignments and prefixes such as `env`, `then`, `!` dropped. */
+export function strip(words: Word[]): Word[] {
   let i = 0;
   while (i < words.length) {
     const t = words[i]!.text;
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(t) && !words[i]!.dynamic) i++;
+    // An assignment never runs its value (substitutions in it are checked as commands of their own).
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(t)) i++;
     else if (PREFIXES.has(t)) {
       i++;
       while (

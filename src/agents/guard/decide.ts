@@ -1,5 +1,5 @@
 import { isReadOnly } from "../capabilities.js";
-import { checkCommandLine } from "./bash.js";
+import { checkCommandLine, strip } from "./bash.js";
 import { isProtected } from "./file-rules.js";
 import { type GuardPorts, isWithin, resolveReal } from "./paths.js";
 import { isLeadFinish } from "./ov-rules.js";
@@ -63,7 +63,8 @@ export function needsLeadFacts(call: ToolCall, agent: GuardAgent): boolean {
   if (agent.capability !== "lead" || call.tool !== "Bash" || typeof call.input.command !== "string")
     return false;
   return parseShell(call.input.command).some((c) => {
-    const t = c.words.map((w) => w.text);
+    // The same program words checkCommandLine judges, so `then git ov mail send …` is gated with facts.
+    const t = strip(c.words).map((w) => w.text);
     const ovAt = t[0] === "git" && t[1] === "ov" ? 2 : t[0] === "git-ov" || t[0] === "ov" ? 1 : -1;
     if (ovAt > 0) return isLeadFinish("ov", t.slice(ovAt), agent.task);
     return (t[0] === "sd" || t[0] === "bd") && isLeadFinish("tracker", t.slice(1), agent.task);
