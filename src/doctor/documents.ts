@@ -1,6 +1,4 @@
 import { MERGE_DOCUMENT_KINDS } from "../merge/doctor.js";
-import type { Deps } from "../store/deps.js";
-import type { DocProblem } from "../store/store.js";
 
 export type { DocumentKind } from "../setup/contracts.js";
 import type { DocumentKind } from "../setup/contracts.js";

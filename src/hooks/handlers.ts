@@ -1,5 +1,3 @@
-import type { Deps } from "../store/deps.js";
-
 export type { HookHandler, HookInput } from "../setup/contracts.js";
 import type { HookHandler } from "../setup/contracts.js";
 
