@@ -64,7 +64,10 @@ describe("inbox", () => {
     repo.git("prune-packed");
     const packed = await listUnread({ ...deps }, "a5");
     assert.deepEqual(packed.messages, loose.messages);
-    assert.deepEqual(packed.messages.map((m) => m.subject), ["one", "two"]);
+    assert.deepEqual(
+      packed.messages.map((m) => m.subject),
+      ["one", "two"],
+    );
   });
 
   it("rejects an ack id that could escape the inbox tree", async () => {
