@@ -119,7 +119,12 @@ export const CONFIG_KEYS = {
     min: 0,
     doc: "wait for the merge lock (0 = refuse at once)",
   },
-  "mail.maxBodyBytes": { type: "int", default: 1_048_576, min: 1, doc: "largest mail body accepted" },
+  "mail.maxBodyBytes": {
+    type: "int",
+    default: 1_048_576,
+    min: 4096,
+    doc: "largest mail body accepted, in bytes (>= 4096)",
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
