@@ -13,8 +13,11 @@ const LAYERS: readonly (readonly string[])[] = [
   ["sys"],
   ["git"],
   ["store"],
-  ["config", "setup", "doctor", "hooks", "mail", "sessions", "agents", "runtimes", "specs", "groups", "runs"],
-  ["turn", "merge", "watchdog", "serve", "sync", "gc", "demo"],
+  ["config", "setup", "mail", "sessions", "agents", "runtimes", "specs", "groups", "runs"],
+  ["turn", "merge", "watchdog", "serve", "sync", "gc"],
+  // Entry points below the CLI that wire domain and orchestration together: hook handlers start
+  // turns and record merges, doctor checks every document family, the demo drives a whole swarm.
+  ["doctor", "hooks", "demo"],
   ["cli"],
 ];
 
@@ -75,7 +78,7 @@ function codeOnly(text: string): string {
 /** Every module specifier a file imports or re-exports, statically or dynamically, with its line. */
 function importsOf(text: string): { spec: string; line: number }[] {
   const out: { spec: string; line: number }[] = [];
-  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g;
+  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\b(?:require|load)\s*\(\s*)["']([^"']+)["']/g;
   for (const m of text.matchAll(re)) {
     out.push({ spec: m[1] ?? "", line: text.slice(0, m.index).split("\n").length });
   }

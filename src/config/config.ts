@@ -5,6 +5,7 @@ import type { Deps } from "../store/deps.js";
 import { FORMAT_VERSION, readDoc } from "../store/documents.js";
 import { describeProblem } from "../store/store.js";
 import { record } from "../store/validate.js";
+import { mayHaveOvKeys } from "./git-config-scan.js";
 import {
   CONFIG_KEYS,
   type ConfigKey,
@@ -53,6 +54,7 @@ export async function readStoredConfig(
 
 /** Per-user overrides: `git config ov.<key>` (read with one git call). */
 async function readGitConfig(deps: Deps): Promise<Partial<Record<ConfigKey, ConfigValue>>> {
+  if (!mayHaveOvKeys(deps.repo, deps.env)) return {};
   const res = await deps.git.run(["config", "--get-regexp", "^ov\\."], { check: false });
   const out: Partial<Record<ConfigKey, ConfigValue>> = {};
   const lower = new Map(Object.keys(CONFIG_KEYS).map((k) => [k.toLowerCase(), k as ConfigKey]));

@@ -53,6 +53,12 @@ export const CONFIG_KEYS = {
     default: "",
     doc: "model for Claude agents (empty: the CLI default)",
   },
+  "runtime.claude.maxTurns": {
+    type: "int",
+    default: 0,
+    min: 0,
+    doc: "cap on model calls per Claude turn (--max-turns; 0 = no cap); a capped turn ends idle",
+  },
   "turn.stallMs": {
     type: "int",
     default: 600_000,
@@ -113,7 +119,12 @@ export const CONFIG_KEYS = {
     min: 0,
     doc: "wait for the merge lock (0 = refuse at once)",
   },
-  "mail.maxBodyBytes": { type: "int", default: 1_048_576, min: 1, doc: "largest mail body accepted" },
+  "mail.maxBodyBytes": {
+    type: "int",
+    default: 1_048_576,
+    min: 4096,
+    doc: "largest mail body accepted, in bytes (>= 4096)",
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -9,17 +9,8 @@ import { initRepo } from "../setup/init.js";
 import { existsSync } from "node:fs";
 import { DOCUMENT_KINDS } from "./documents.js";
 
-export type CheckStatus = "ok" | "warn" | "fail";
-
-export interface CheckResult {
-  category: string;
-  name: string;
-  status: CheckStatus;
-  message: string;
-  /** What `--fix` would do, or the command the user can run. */
-  fix?: string;
-  fixed?: boolean;
-}
+export type { CheckResult, CheckStatus } from "../setup/contracts.js";
+import type { CheckResult } from "../setup/contracts.js";
 
 export interface DoctorOptions {
   fix: boolean;

@@ -1,5 +1,6 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { OvError } from "../core/errors.js";
+import { childProcess } from "../sys/builtins.js";
 import { gitEnv } from "./exec.js";
 
 export interface RawObject {
@@ -47,7 +48,7 @@ export class CatFile {
 
   private ensure(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
-    const child = spawn("git", ["cat-file", "--batch"], {
+    const child = childProcess().spawn("git", ["cat-file", "--batch"], {
       cwd: this.cwd,
       env: gitEnv(),
       stdio: ["pipe", "pipe", "pipe"],

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { childProcess } from "../sys/builtins.js";
 import { OvError } from "../core/errors.js";
 
 /** Variables a hook or an outer git sets that would redirect our git calls to the wrong repository. */
@@ -53,7 +53,7 @@ export interface StartedGit {
  * overlaps with the caller's own work. `finish` must be called exactly once.
  */
 export function startGit(args: readonly string[], opts: Omit<GitRunOptions, "input">): StartedGit {
-  const child = spawn("git", args, {
+  const child = childProcess().spawn("git", args, {
     cwd: opts.cwd,
     env: gitEnv(opts.env),
     stdio: ["pipe", "pipe", "pipe"],

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
-import { chmodSync, existsSync, linkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, renameSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { OvError } from "../core/errors.js";
+import { nodeCrypto } from "../sys/builtins.js";
 import { systemClock } from "../sys/clock.js";
 import { randomToken } from "../sys/random.js";
 import { raceproofCreate } from "./raceproof.js";
@@ -21,7 +21,7 @@ export interface Signature {
 
 /**
  * Writes loose objects in-process into the *common* object directory: sha1 over the header and
- * body, zlib deflate, temp file, then link into place (0444). An object that already exists is
+ * body, zlib deflate, temp file (0444), then rename into place. An object that already exists is
  * freshened (mtime) so `git gc` treats it as recent.
  */
 export class ObjectWriter {
@@ -38,7 +38,7 @@ export class ObjectWriter {
   write(type: ObjectType, body: Buffer): string {
     const header = Buffer.from(`${type} ${body.length}\0`, "utf8");
     const full = Buffer.concat([header, body]);
-    const oid = createHash("sha1").update(full).digest("hex");
+    const oid = nodeCrypto().createHash("sha1").update(full).digest("hex");
     const dir = join(this.objectsDir, oid.slice(0, 2));
     const path = join(dir, oid.slice(2));
     if (existsSync(path)) {
@@ -48,15 +48,15 @@ export class ObjectWriter {
     try {
       const tmp = join(dir, `tmp_obj_ov_${process.pid}_${randomToken(8)}`);
       const data = deflateSync(full, { level: 1 });
+      // Created 0444 (chmod would be one more syscall per object); renamed into place atomically,
+      // as git does without hard links: a concurrent writer of the same object writes the same bytes.
       raceproofCreate(dir, () => writeFileSync(tmp, data, { mode: 0o444 }));
       try {
-        linkSync(tmp, path);
+        renameSync(tmp, path);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      } finally {
-        unlinkSync(tmp);
+        removeQuietly(tmp);
+        throw e;
       }
-      chmodSafe(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "EACCES" || code === "EROFS" || code === "EPERM") {
@@ -97,11 +97,11 @@ function freshen(path: string): void {
   }
 }
 
-function chmodSafe(path: string): void {
+function removeQuietly(path: string): void {
   try {
-    chmodSync(path, 0o444);
+    unlinkSync(path);
   } catch {
-    /* another writer linked it first; its mode is already 0444 */
+    /* already gone, or not ours to remove: git gc clears tmp_obj_* files */
   }
 }
 

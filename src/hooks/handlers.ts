@@ -1,16 +1,5 @@
-import type { Deps } from "../store/deps.js";
-
-/** What a hook handler receives: the hook's arguments, its stdin, and the environment. */
-export interface HookInput {
-  args: string[];
-  stdin: string;
-  env: Readonly<Record<string, string | undefined>>;
-  cwd: string;
-  /** The git-ov executable, for hooks that start detached git ov processes. */
-  selfBin: string;
-}
-
-export type HookHandler = (deps: Deps, input: HookInput) => Promise<number>;
+export type { HookHandler, HookInput } from "../setup/contracts.js";
+import type { HookHandler } from "../setup/contracts.js";
 
 /**
  * Hook name → handler, loaded lazily. Domain issues plug their handlers in here; a hook with no

@@ -1,4 +1,6 @@
 import { OvError } from "../core/errors.js";
+import type { RawObject } from "../git/catfile.js";
+import { readLooseObject, readLoosePath } from "../git/direct.js";
 import { parseTree } from "../git/objects.js";
 import { isoTime } from "../sys/clock.js";
 import type { Deps } from "../store/deps.js";
@@ -97,20 +99,36 @@ export async function readMessagesIn(
 }
 
 /**
- * Unread mail of `agent`, oldest first. Reads `<tip>:unread` and its blobs only (two pipelined
- * cat-file round trips), so the cost is O(unread) at any history size.
+ * An object by id, or `<commit>:<path>`: read in-process while it is loose (no git process, which a
+ * cold `mail check`/`list` would otherwise spawn), else through the cat-file co-process.
+ */
+async function readAt(deps: Deps, oid: string, path: string | undefined): Promise<RawObject | undefined> {
+  if (deps.repo.objectFormat === "sha1") {
+    const hit =
+      path === undefined
+        ? readLooseObject(deps.repo.commonDir, oid)
+        : readLoosePath(deps.repo.commonDir, oid, path);
+    if (hit === null) return undefined;
+    if (hit !== undefined) return hit;
+  }
+  return deps.git.readObject(path === undefined ? oid : `${oid}:${path}`);
+}
+
+/**
+ * Unread mail of `agent`, oldest first. Reads `<tip>:unread` and the blobs not validated before,
+ * so the cost is O(unread) at any history size.
  */
 export async function listUnread(deps: Deps, agent: string): Promise<Inbox> {
   const ref = mailRef(agent);
   const tip = await deps.git.refs.read(ref);
   const empty: Inbox = { agent, ref, tip, messages: [], problems: [] };
   if (!tip) return empty;
-  const tree = await deps.git.readObject(`${tip}:${UNREAD_DIR}`);
+  const tree = await readAt(deps, tip, UNREAD_DIR);
   if (tree?.type !== "tree") return empty;
   const entries = parseTree(tree.body).filter((e) => e.mode !== "40000");
   const cache = parsedCache(deps);
   const todo = entries.filter((e) => !cache.has(`${e.oid} ${e.name}`));
-  const bodies = await Promise.all(todo.map((e) => deps.git.readObject(e.oid)));
+  const bodies = await Promise.all(todo.map((e) => readAt(deps, e.oid, undefined)));
   const problems: DocProblem[] = [];
   todo.forEach((e, i) => {
     const where = { ref, commit: tip, path: `${UNREAD_DIR}/${e.name}` };

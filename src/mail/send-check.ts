@@ -1,6 +1,7 @@
 import { OvError } from "../core/errors.js";
 import type { MailDispatcher } from "./dispatch.js";
 import { loadConfig } from "../config/config.js";
+import { CONFIG_KEYS } from "../config/keys.js";
 import { listSessions, readSession } from "../sessions/session.js";
 import type { Deps } from "../store/deps.js";
 import { isGroupAddress, resolveGroup } from "./groups.js";
@@ -36,6 +37,9 @@ export interface SendPlan {
 
 const maxBodyCache = new WeakMap<Deps, Promise<number>>();
 
+/** The configured limit can never be lower (config min), so smaller bodies skip loading config (a git spawn). */
+const MIN_BODY_LIMIT = CONFIG_KEYS["mail.maxBodyBytes"].min;
+
 function configuredMaxBody(deps: Deps): Promise<number> {
   let p = maxBodyCache.get(deps);
   if (!p) {
@@ -53,7 +57,8 @@ export async function planSend(deps: Deps, input: SendInput, opts: SendOptions):
   const single = group ? undefined : recipientName(to);
   // Config (a git spawn when cold) and the recipients' sessions load side by side.
   const [maxBody, recipients, warnings] = await Promise.all([
-    opts.maxBodyBytes ?? configuredMaxBody(deps),
+    opts.maxBodyBytes ??
+      (Buffer.byteLength(fields.body, "utf8") <= MIN_BODY_LIMIT ? MIN_BODY_LIMIT : configuredMaxBody(deps)),
     single ? [single] : resolveGroup(deps, to, fields.from),
     single ? recipientWarnings(deps, single, opts) : ([] as string[]),
   ]);

@@ -1,4 +1,4 @@
-import type { DocumentKind } from "../doctor/documents.js";
+import type { DocumentKind } from "../setup/contracts.js";
 import type { Deps } from "../store/deps.js";
 import type { DocProblem } from "../store/store.js";
 import { listQueue } from "./queue.js";

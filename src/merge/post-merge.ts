@@ -1,7 +1,7 @@
 import { loadConfig } from "../config/config.js";
 import { messageOf } from "../core/errors.js";
 import { INTERNAL_ENV } from "../git/exec.js";
-import type { HookHandler } from "../hooks/handlers.js";
+import type { HookHandler } from "../setup/contracts.js";
 import { isoTime } from "../sys/clock.js";
 import type { Deps } from "../store/deps.js";
 import { parseAgentBranch } from "./branch.js";

@@ -70,11 +70,18 @@ export function createClaudeRuntime(opts: ClaudeOptions = {}): Runtime {
   };
 }
 
-/** argv after the binary: fixed flags, permission mode, model when configured, resume when given. */
+/**
+ * argv after the binary: fixed flags, permission mode, model when configured, the per-turn cap on
+ * model calls when configured (a model that never stops ends with an error result: the agent idles),
+ * resume when given.
+ */
 export function claudeArgs(req: Pick<TurnRequest, "config" | "resume">): string[] {
   const args: string[] = [...CLAUDE_HEADLESS_ARGS, "--permission-mode", permissionModeOf(req.config)];
   const model = strOf(req.config, "runtime.claude.model", "");
   if (model !== "") args.push("--model", model);
+  const maxTurns = req.config.get("runtime.claude.maxTurns");
+  if (typeof maxTurns === "number" && Number.isInteger(maxTurns) && maxTurns > 0)
+    args.push("--max-turns", String(maxTurns));
   if (req.resume) args.push("--resume", req.resume);
   return args;
 }

@@ -1,6 +1,7 @@
-import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
+import type { ChildProcess, SpawnOptions } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { childProcess } from "./builtins.js";
 
 /** True when a process with this pid exists (signal 0 probe; EPERM means it exists). */
 export function pidAlive(pid: number): boolean {
@@ -23,13 +24,13 @@ export function currentHost(): string {
 
 /** Starts a detached process that outlives this one; stdio ignored unless given. */
 export function spawnDetached(cmd: string, args: string[], opts: SpawnOptions = {}): number | undefined {
-  const child = spawn(cmd, args, { detached: true, stdio: "ignore", ...opts });
+  const child = childProcess().spawn(cmd, args, { detached: true, stdio: "ignore", ...opts });
   child.unref();
   return child.pid;
 }
 
 export function spawnChild(cmd: string, args: string[], opts: SpawnOptions): ChildProcess {
-  return spawn(cmd, args, opts);
+  return childProcess().spawn(cmd, args, opts);
 }
 
 /** Sends a signal to a process group (negative pid) or a process, ignoring "no such process". */
@@ -121,7 +122,7 @@ export function runShell(
   opts: { input: string; timeoutMs: number; cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<ShellResult> {
   return new Promise((resolve) => {
-    const child = spawn("sh", ["-c", command], {
+    const child = childProcess().spawn("sh", ["-c", command], {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: ["pipe", "pipe", "pipe"],

@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import type { CheckResult } from "../doctor/checks.js";
+import type { CheckResult } from "../setup/contracts.js";
 import { ACTIVE_STATES, listSessions } from "../sessions/session.js";
 import type { Deps } from "../store/deps.js";
 import { readPidFile } from "../sys/pid-file.js";

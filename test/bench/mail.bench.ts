@@ -84,29 +84,58 @@ async function time(n: number, fn: (i: number) => Promise<unknown>): Promise<num
   return out;
 }
 
-async function inProcess(history: number): Promise<string[]> {
-  const repo = tempRepo({ commit: true });
+/**
+ * In-process latencies at every history size, measured round-robin across the sizes so load changes
+ * on a shared machine hit every size alike (flatness is the property under test).
+ */
+async function inProcess(): Promise<string[]> {
+  const repos = HISTORY.map(() => tempRepo({ commit: true }));
   try {
-    buildInbox(repo, "lead-1", history, UNREAD);
-    buildInbox(repo, "lead-2", history, UNREAD);
-    const deps = await repo.deps();
-    await time(5, () => listUnread(deps, "lead-2")); // warm: cat-file co-process, config cache
-    await time(5, (i) => sendMail(deps, { from: "operator", to: "lead-1", subject: `warm ${i}`, body: "x" }));
-    const send = await time(200, (i) =>
-      sendMail(deps, { from: "operator", to: "lead-1", subject: `bench ${i}`, body: "hello" }),
+    const all = await Promise.all(
+      repos.map(async (repo, i) => {
+        buildInbox(repo, "lead-1", HISTORY[i]!, UNREAD);
+        buildInbox(repo, "lead-2", HISTORY[i]!, UNREAD);
+        const deps = await repo.deps();
+        await time(5, () => listUnread(deps, "lead-2")); // warm: cat-file co-process, config cache
+        await time(5, (k) =>
+          sendMail(deps, { from: "operator", to: "lead-1", subject: `warm ${k}`, body: "x" }),
+        );
+        return deps;
+      }),
     );
-    const list = await time(300, () => listUnread(deps, "lead-2"));
-    // A fresh deps identity has an empty parse cache but shares the cat-file co-process.
-    const cold = await time(300, () => listUnread({ ...deps }, "lead-2"));
-    const floor = await time(300, () => deps.git.readObject(`refs/ov/mail/lead-2:${"inbox.json"}`));
-    return [
-      `| git cat-file round trip (floor), ${history} history | ${pct(floor, 50).toFixed(2)} | ${pct(floor, 95).toFixed(2)} |`,
-      `| list-unread, blobs not cached, ${history} history | ${pct(cold, 50).toFixed(2)} | ${pct(cold, 95).toFixed(2)} |`,
-      `| send (in-process), ${history} history | ${pct(send, 50).toFixed(2)} | ${pct(send, 95).toFixed(2)} |`,
-      `| list-unread (${UNREAD} unread), ${history} history | ${pct(list, 50).toFixed(2)} | ${pct(list, 95).toFixed(2)} |`,
-    ];
+    const rows = HISTORY.map(() => ({
+      floor: [] as number[],
+      cold: [] as number[],
+      list: [] as number[],
+      send: [] as number[],
+    }));
+    for (let round = 0; round < 200; round++) {
+      for (const [i, deps] of all.entries()) {
+        const r = rows[i]!;
+        r.send.push(
+          ...(await time(1, () =>
+            sendMail(deps, { from: "operator", to: "lead-1", subject: `b ${round}`, body: "hello" }),
+          )),
+        );
+        r.list.push(...(await time(1, () => listUnread(deps, "lead-2"))));
+        // A fresh deps identity has an empty parse cache but shares the cat-file co-process.
+        r.cold.push(...(await time(1, () => listUnread({ ...deps }, "lead-2"))));
+        r.floor.push(...(await time(1, () => deps.git.readObject("refs/ov/mail/lead-2:inbox.json"))));
+      }
+    }
+    const line = (name: string, xs: number[]) =>
+      `| ${name} | ${pct(xs, 50).toFixed(2)} | ${pct(xs, 95).toFixed(2)} |`;
+    return HISTORY.flatMap((h, i) => {
+      const r = rows[i]!;
+      return [
+        line(`send (in-process), ${h} history`, r.send),
+        line(`list-unread (${UNREAD} unread), ${h} history`, r.list),
+        line(`list-unread, blobs not cached, ${h} history`, r.cold),
+        line(`git cat-file round trip (floor), ${h} history`, r.floor),
+      ];
+    });
   } finally {
-    repo.cleanup();
+    for (const r of repos) r.cleanup();
   }
 }
 
@@ -123,10 +152,12 @@ function coldCli(): string[] {
   try {
     buildInbox(repo, "lead-2", 10_000, 0);
     const base: number[] = [];
+    const version: number[] = [];
     const send: number[] = [];
     const check: number[] = [];
     for (let i = 0; i < 15; i++) {
       base.push(run(process.execPath, ["-e", "0"], repo.dir));
+      version.push(run(process.execPath, [BIN, "--version"], repo.dir));
       send.push(
         run(
           process.execPath,
@@ -139,7 +170,12 @@ function coldCli(): string[] {
     const b = pct(base, 50);
     const row = (name: string, xs: number[]) =>
       `| ${name} | ${pct(xs, 50).toFixed(1)} | ${(pct(xs, 50) / b).toFixed(2)}× | +${(pct(xs, 50) - b).toFixed(1)} |`;
-    return [row("node -e 0", base), row("git ov mail send", send), row("git ov mail check", check)];
+    return [
+      row("node -e 0", base),
+      row("git ov --version (CLI floor)", version),
+      row("git ov mail send", send),
+      row("git ov mail check", check),
+    ];
   } finally {
     repo.cleanup();
   }
@@ -201,7 +237,7 @@ async function throughput(): Promise<string[]> {
 export async function main(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs")], { cwd: ROOT, stdio: "inherit" });
   const out: string[] = ["## mail", "", "| operation | p50 ms | p95 ms |", "|---|---|---|"];
-  for (const h of HISTORY) out.push(...(await inProcess(h)));
+  out.push(...(await inProcess()));
   out.push(
     "",
     "| cold CLI (median of 15) | ms | × node -e 0 | overhead ms |",

@@ -90,27 +90,56 @@ async function throughput(casMode: CasMode, writers: number, each: number): Prom
   }
 }
 
-/** Median wall time (ms) of each command, run `rounds` times interleaved. */
-function coldStarts(repo: TempRepo, commands: Record<string, string[]>, rounds: number): Map<string, number> {
-  const times = new Map<string, number[]>(Object.keys(commands).map((k) => [k, []]));
+/**
+ * Median wall time and median CPU time (user + sys, from bash's `times`) in ms of each command, run
+ * `rounds` times interleaved. CPU time is the steadier figure on a loaded machine.
+ */
+function coldStarts(
+  repo: TempRepo,
+  commands: Record<string, string[]>,
+  rounds: number,
+): Map<string, { wall: number; cpu: number }> {
+  const wall = new Map<string, number[]>(Object.keys(commands).map((k) => [k, []]));
+  const cpu = new Map<string, number[]>(Object.keys(commands).map((k) => [k, []]));
+  const script = '"$@" >/dev/null 2>&1 </dev/null; times';
+  const env = { ...process.env, PATH: `${join(ROOT, "bin")}:${process.env.PATH ?? ""}` };
   for (let r = 0; r < rounds; r++) {
-    for (const [name, [cmd, ...args]] of Object.entries(commands)) {
+    for (const [name, argv] of Object.entries(commands)) {
       const t = performance.now();
-      spawnSync(cmd ?? "", args, { cwd: repo.dir, stdio: "ignore" });
-      times.get(name)?.push(performance.now() - t);
+      const res = spawnSync("bash", ["-c", script, "bash", ...argv], {
+        cwd: repo.dir,
+        encoding: "utf8",
+        env,
+      });
+      wall.get(name)?.push(performance.now() - t);
+      const children = res.stdout.trim().split("\n").pop() ?? "";
+      const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+      cpu.get(name)?.push(((secs[0] ?? 0) + (secs[1] ?? 0)) * 1000);
     }
   }
-  return new Map([...times].map(([k, v]) => [k, percentile(v, 50)]));
+  return new Map(
+    Object.keys(commands).map((k) => [
+      k,
+      { wall: percentile(wall.get(k) ?? [], 50), cpu: percentile(cpu.get(k) ?? [], 50) },
+    ]),
+  );
 }
 
 async function main(): Promise<void> {
   const quick = process.env.OV_BENCH_QUICK === "1";
+  // OV_BENCH_SECTIONS=latency,throughput,cold picks sections (default: all).
+  const sections = (process.env.OV_BENCH_SECTIONS ?? "latency,throughput,cold").split(",");
   process.stdout.write(
     `load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(" ")} (2-core machine: >2 is contended)\n\n`,
   );
+  if (sections.includes("latency")) await latencySection(quick);
+  if (sections.includes("throughput")) await throughputSection(quick);
+  if (sections.includes("cold")) coldSection(quick);
+}
 
+async function latencySection(quick: boolean): Promise<void> {
   process.stdout.write(
     "Update latency, ms (read one file, write it back, CAS), random files of one document\n",
   );
@@ -132,7 +161,9 @@ async function main(): Promise<void> {
     }
   }
   table(["layout", "docs", "fast p50", "fast p95", "git p50", "git p95", "git/fast"], rows);
+}
 
+async function throughputSection(quick: boolean): Promise<void> {
   const each = quick ? 15 : 50;
   process.stdout.write(`\nThroughput: 8 writer processes x ${each} appends to one document\n`);
   const fastOps = await throughput("fast", 8, each);
@@ -145,8 +176,41 @@ async function main(): Promise<void> {
       ["fast/git", (fastOps / gitOps).toFixed(1)],
     ],
   );
+}
 
-  process.stdout.write("\nCold start, median ms (bin/git-ov run directly, in an initialised repo)\n");
+/**
+ * Instructions executed (valgrind callgrind "I refs"), which unlike time do not depend on the
+ * machine's load. Only the node process itself is counted, not the processes it starts.
+ */
+function instructions(repo: TempRepo, argv: string[]): number {
+  const res = spawnSync("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", ...argv], {
+    cwd: repo.dir,
+    encoding: "utf8",
+  });
+  return Number(/I\s+refs:\s+([\d,]+)/.exec(res.stderr)?.[1]?.replace(/,/g, "") ?? Number.NaN);
+}
+
+function instructionSection(repo: TempRepo): void {
+  if (spawnSync("valgrind", ["--version"]).status !== 0) {
+    process.stdout.write("\n(valgrind not found: no instruction counts)\n");
+    return;
+  }
+  process.stdout.write("\nCold start, instructions executed (callgrind; independent of load)\n");
+  const runs: [string, string[]][] = [
+    ["node -e 0", [process.execPath, "-e", "0"]],
+    ["git ov --version", [process.execPath, BIN, "--version"]],
+    ["git ov config get project.name", [process.execPath, BIN, "config", "get", "project.name"]],
+  ];
+  const counts = runs.map(([name, argv]) => [name, instructions(repo, argv)] as const);
+  const base = counts[0]?.[1] ?? Number.NaN;
+  table(
+    ["command", "M instructions", "x node"],
+    counts.map(([name, n]) => [name, (n / 1e6).toFixed(0), (n / base).toFixed(2)]),
+  );
+}
+
+function coldSection(quick: boolean): void {
+  process.stdout.write("\nCold start, medians (bin/git-ov run directly, in an initialised repo)\n");
   const repo = tempRepo();
   try {
     spawnSync(BIN, ["init"], { cwd: repo.dir, stdio: "ignore" });
@@ -161,11 +225,21 @@ async function main(): Promise<void> {
       },
       quick ? 5 : 15,
     );
-    const base = cold.get("node -e 0") ?? Number.NaN;
+    const base = cold.get("node -e 0") ?? { wall: Number.NaN, cpu: Number.NaN };
     table(
-      ["command", "ms", "x node", "overhead ms"],
-      [...cold].map(([k, v]) => [k, ms(v), (v / base).toFixed(2), ms(v - base)]),
+      ["command", "wall ms", "x node", "+ms", "cpu ms", "x node", "+ms"],
+      [...cold].map(([k, v]) => [
+        k,
+        ms(v.wall),
+        (v.wall / base.wall).toFixed(2),
+        ms(v.wall - base.wall),
+        ms(v.cpu),
+        (v.cpu / base.cpu).toFixed(2),
+        ms(v.cpu - base.cpu),
+      ]),
     );
+    // Slow (about 20 s per command): OV_BENCH_IR=1 to include.
+    if (process.env.OV_BENCH_IR === "1") instructionSection(repo);
   } finally {
     repo.cleanup();
   }

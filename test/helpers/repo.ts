@@ -1,6 +1,6 @@
 import "./env.js";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,10 +42,42 @@ export function tempRepo(opts: { commit?: boolean; bare?: boolean } = {}): TempR
     },
     cleanup() {
       for (const d of opened) d.git.close();
-      // Detached turns started by sling may still be writing logs: retry ENOTEMPTY for a moment.
+      stopDetachedTurns(join(dir, ".git", "ov", "turns"));
+      // A turn dispatched just now may still be starting: retry ENOTEMPTY for a moment.
       rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
+}
+
+/** Kills turns that sling or mail dispatch started in the background (runners and their runtimes). */
+function stopDetachedTurns(turnsDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(turnsDir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    let pid: number;
+    try {
+      const text = readFileSync(join(turnsDir, n), "utf8");
+      pid = n.endsWith(".lock")
+        ? Number((JSON.parse(text) as { pid: number }).pid)
+        : n.endsWith(".pid")
+          ? Number(text.trim())
+          : Number.NaN;
+    } catch {
+      continue;
+    }
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    for (const target of n.endsWith(".pid") ? [-pid, pid] : [pid]) {
+      try {
+        process.kill(target, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+  }
 }
 
 export interface OvRun {

@@ -152,7 +152,6 @@ describe("git ov mail (CLI)", () => {
   });
 
   it("has help with examples for every mail command", async () => {
-    // Rendered in-process: \`git ov <cmd> --help\` itself is the CLI shell's job (src/cli/main.ts).
     const { Cli } = await import("clipanion");
     const { commands } = await import("../../src/cli/commands/mail/index.js");
     const cli = new Cli({ binaryName: "git ov", enableColors: false });
@@ -164,6 +163,9 @@ describe("git ov mail (CLI)", () => {
     }
     const { MailListCommand } = await import("../../src/cli/commands/mail/list.js");
     assert.match(cli.usage(MailListCommand, { detailed: true }), /`--agent` is an alias of `--to`/);
+    const real = await ov(["mail", "send", "--help"]);
+    assert.equal(real.code, 0);
+    assert.match(real.stdout, /Examples[\s\S]*git ov mail send --to lead-1/);
     assert.equal(fsck(repo), "");
   });
 });

@@ -56,6 +56,20 @@ describe("inbox", () => {
     assert.equal(log, `mail ack a1: 1 message read\nOv-Op: ack\nOv-Msg: ${id}`);
   });
 
+  it("lists the same whether the inbox objects are loose or packed", async () => {
+    await send("a5", "one");
+    await send("a5", "two");
+    const loose = await listUnread({ ...deps }, "a5");
+    repo.git("repack", "-a", "-d", "-q");
+    repo.git("prune-packed");
+    const packed = await listUnread({ ...deps }, "a5");
+    assert.deepEqual(packed.messages, loose.messages);
+    assert.deepEqual(
+      packed.messages.map((m) => m.subject),
+      ["one", "two"],
+    );
+  });
+
   it("rejects an ack id that could escape the inbox tree", async () => {
     await assert.rejects(ackMessages(deps, "a1", ["../../x"]), /not a message id/);
   });

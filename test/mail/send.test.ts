@@ -167,6 +167,19 @@ describe("sendMail", () => {
     );
   });
 
+  it("honours a configured mail.maxBodyBytes, which cannot go below 4 KiB", async () => {
+    const { setConfig } = await import("../../src/config/config.js");
+    await assert.rejects(setConfig(deps, "mail.maxBodyBytes", "100"), /must be >= 4096/);
+    await setConfig(deps, "mail.maxBodyBytes", "5000");
+    const fresh = await repo.deps({ clock }); // config is read once per deps
+    await sendMail(fresh, { from: "operator", to: "lead-1", subject: "small", body: "x".repeat(4096) });
+    await assert.rejects(
+      sendMail(fresh, { from: "operator", to: "lead-1", subject: "big", body: "x".repeat(5001) }),
+      /5001 bytes, over the 5000-byte limit/,
+    );
+    await setConfig(deps, "mail.maxBodyBytes", undefined);
+  });
+
   it("calls the dispatch hook with the recipients after the mail landed", async () => {
     const seen: { mail: DeliveredMail; landed: number }[] = [];
     const res = await sendMail(

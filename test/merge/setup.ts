@@ -46,7 +46,9 @@ export async function addSession(
     v: 1,
     id: `s-${agent}`,
     name: agent,
-    capability: "builder",
+    // Parents are persistent roles here: mail to them is stored, never dispatched as a turn (these
+    // sessions have no worktree, so a turn would fail and zombie them mid-test).
+    capability: agent.startsWith("lead") ? "coordinator" : "builder",
     task: opts.task ?? "t",
     branch: `ov/${agent}/${opts.task ?? "t"}`,
     baseBranch: opts.baseBranch ?? "main",
@@ -64,8 +66,7 @@ export async function addSession(
     lastActivity: now,
     escalationLevel: 0,
     stalledSince: null,
-    // A string, not null: the validator on this branch predates the sessions issue's nullable fix.
-    reason: "test",
+    reason: null,
   };
   await createSession(deps, s);
 }

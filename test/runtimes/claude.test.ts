@@ -12,11 +12,14 @@ import type { TurnRequest } from "../../src/runtimes/types.js";
 
 const HEADLESS = ["-p", "--output-format", "stream-json", "--input-format", "stream-json", "--verbose"];
 
-function config(values: Record<string, string | boolean>): TurnRequest["config"] {
+function config(values: Record<string, string | number | boolean>): TurnRequest["config"] {
   return { get: (k) => values[k] };
 }
 
-function request(values: Record<string, string | boolean>, over: Partial<TurnRequest> = {}): TurnRequest {
+function request(
+  values: Record<string, string | number | boolean>,
+  over: Partial<TurnRequest> = {},
+): TurnRequest {
   return {
     session: {} as Session,
     worktree: "/repo/.git/ov/worktrees/builder-1",
@@ -37,43 +40,66 @@ function rejectsWith(fn: () => unknown, re: RegExp): void {
 
 describe("claude runtime: building a turn", () => {
   const user = createClaudeRuntime({ isRoot: () => false });
-  const cases: { name: string; values: Record<string, string | boolean>; resume?: string; args: string[] }[] =
-    [
-      { name: "defaults", values: {}, args: [...HEADLESS, "--permission-mode", "bypassPermissions"] },
-      {
-        name: "model and mode from config",
-        values: {
-          "runtime.claude.model": "claude-sonnet-4-5",
-          "runtime.claude.permissionMode": "acceptEdits",
-        },
-        args: [...HEADLESS, "--permission-mode", "acceptEdits", "--model", "claude-sonnet-4-5"],
+  const cases: {
+    name: string;
+    values: Record<string, string | number | boolean>;
+    resume?: string;
+    args: string[];
+  }[] = [
+    { name: "defaults", values: {}, args: [...HEADLESS, "--permission-mode", "bypassPermissions"] },
+    {
+      name: "model and mode from config",
+      values: {
+        "runtime.claude.model": "claude-sonnet-4-5",
+        "runtime.claude.permissionMode": "acceptEdits",
       },
-      {
-        name: "empty model is the CLI default",
-        values: { "runtime.claude.model": "" },
-        args: [...HEADLESS, "--permission-mode", "bypassPermissions"],
-      },
-      {
-        name: "resume after the first turn",
-        values: { "runtime.claude.model": "opus" },
-        resume: "dbae358c-7fc2-4fd4-9aa5-eb3c7e1a8d6d",
-        args: [
-          ...HEADLESS,
-          "--permission-mode",
-          "bypassPermissions",
-          "--model",
-          "opus",
-          "--resume",
-          "dbae358c-7fc2-4fd4-9aa5-eb3c7e1a8d6d",
-        ],
-      },
-      {
-        name: "empty resume id is ignored",
-        values: {},
-        resume: "",
-        args: [...HEADLESS, "--permission-mode", "bypassPermissions"],
-      },
-    ];
+      args: [...HEADLESS, "--permission-mode", "acceptEdits", "--model", "claude-sonnet-4-5"],
+    },
+    {
+      name: "empty model is the CLI default",
+      values: { "runtime.claude.model": "" },
+      args: [...HEADLESS, "--permission-mode", "bypassPermissions"],
+    },
+    {
+      name: "resume after the first turn",
+      values: { "runtime.claude.model": "opus" },
+      resume: "dbae358c-7fc2-4fd4-9aa5-eb3c7e1a8d6d",
+      args: [
+        ...HEADLESS,
+        "--permission-mode",
+        "bypassPermissions",
+        "--model",
+        "opus",
+        "--resume",
+        "dbae358c-7fc2-4fd4-9aa5-eb3c7e1a8d6d",
+      ],
+    },
+    {
+      name: "a cap on model calls per turn",
+      values: { "runtime.claude.maxTurns": 25 },
+      resume: "dbae358c-7fc2-4fd4-9aa5-eb3c7e1a8d6d",
+      args: [
+        ...HEADLESS,
+        "--permission-mode",
+        "bypassPermissions",
+        "--max-turns",
+        "25",
+        "--resume",
+        "dbae358c-7fc2-4fd4-9aa5-eb3c7e1a8d6d",
+      ],
+    },
+    {
+      name: "no cap when maxTurns is 0",
+      values: { "runtime.claude.maxTurns": 0 },
+      args: [...HEADLESS, "--permission-mode", "bypassPermissions"],
+    },
+    {
+      name: "empty resume id is ignored",
+      values: {},
+      resume: "",
+      args: [...HEADLESS, "--permission-mode", "bypassPermissions"],
+    },
+  ];
   for (const c of cases) {
     it(`builds argv: ${c.name}`, () => {
       const spec = user.buildTurn(request(c.values, { resume: c.resume ?? null }));

@@ -1,0 +1,125 @@
+// Where the real Claude Code CLI is, and the exact environment it runs in for the conformance suite:
+// an isolated HOME, a short TMPDIR, the loopback model stub as its API, no retries, no non-essential
+// traffic. Findings behind each variable: docs/conformance.md.
+import { spawnSync } from "node:child_process";
+import { accessSync, chmodSync, constants, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { ROOT } from "../helpers/repo.js";
+
+/** The pinned CLI version (package.json devDependency); the captured fixtures come from it. */
+export const CLAUDE_VERSION = "2.1.330";
+export const FAKE_API_KEY = "sk-test-fake";
+
+/**
+ * The native Claude Code binary. Resolved from the platform package (an optional dependency of
+ * `@anthropic-ai/claude-code`) rather than `node_modules/.bin/claude`, whose target is a placeholder
+ * until the wrapper's postinstall copies the binary over it (not done with --ignore-scripts).
+ */
+export function claudeBinary(): string | null {
+  const require = createRequire(join(ROOT, "package.json"));
+  const base = `@anthropic-ai/claude-code-${process.platform}-${process.arch}`;
+  for (const pkg of [base, `${base}-musl`]) {
+    try {
+      const bin = join(dirname(require.resolve(`${pkg}/package.json`)), "claude");
+      accessSync(bin, constants.X_OK);
+      return bin;
+    } catch {
+      // not installed for this platform/libc; try the next
+    }
+  }
+  return null;
+}
+
+let netns: boolean | undefined;
+
+/**
+ * Whether each CLI run can get a private network namespace (root + `unshare` + `ip`): then the CLI
+ * can reach the stub and nothing else. OV_CONFORMANCE_NETNS=0 turns it off, =1 requires it.
+ */
+export function networkNamespaceAvailable(): boolean {
+  if (netns !== undefined) return netns;
+  const want = process.env.OV_CONFORMANCE_NETNS;
+  if (want === "0") netns = false;
+  else {
+    netns = ["ip", "/usr/sbin/ip", "/sbin/ip"].some(
+      (ip) =>
+        spawnSync("unshare", ["-n", "--", ip, "link", "set", "lo", "up"], { stdio: "ignore" }).status === 0,
+    );
+    if (want === "1" && !netns) throw new Error("OV_CONFORMANCE_NETNS=1 but 'unshare -n' does not work here");
+  }
+  return netns;
+}
+
+/** Variables of the surrounding machine that would change the CLI's behaviour; never passed on. */
+const STRIPPED = /^(ANTHROPIC_|CLAUDE|IS_SANDBOX$|DISABLE_|MCP_|OTEL_|GIT_OV_|AWS_|GOOGLE_|VERTEX_)/;
+
+export interface ClaudeEnvInput {
+  /** Fresh directory: the CLI keeps ~/.claude.json and ~/.claude/ (transcripts for --resume) here. */
+  home: string;
+  /** Short directory: the CLI puts a unix socket under $TMPDIR/cc-socks/ (paths must stay < 108 bytes). */
+  tmpdir: string;
+  /** The stub, e.g. http://127.0.0.1:PORT (no /v1: the CLI appends /v1/messages). */
+  baseUrl: string;
+}
+
+/**
+ * The environment for `git ov` in the suite; git ov hands it to the CLI. IS_SANDBOX is *not* here:
+ * the adapter sets it from `runtime.claude.sandbox`, which the suite turns on (it runs as root with
+ * bypassPermissions, which the CLI refuses as root unless told it is a sandbox).
+ */
+export function claudeEnv(input: ClaudeEnvInput): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !STRIPPED.test(k)) kept[k] = v;
+  return {
+    ...kept,
+    HOME: input.home,
+    TMPDIR: input.tmpdir,
+    ANTHROPIC_BASE_URL: input.baseUrl,
+    ANTHROPIC_API_KEY: FAKE_API_KEY,
+    // Without it the CLI resolves api.anthropic.com and probes <base>/api/hello.
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    DISABLE_AUTOUPDATER: "1",
+    DISABLE_TELEMETRY: "1",
+    DISABLE_ERROR_REPORTING: "1",
+    // One request per API error instead of 11 over ~3 minutes.
+    CLAUDE_CODE_MAX_RETRIES: "0",
+    // Bounds a request that never gets headers; above the stall scenario's turn.stallMs so git ov's
+    // own watchdog is what ends a stalled turn.
+    API_TIMEOUT_MS: "120000",
+    GIT_AUTHOR_NAME: "Conformance",
+    GIT_AUTHOR_EMAIL: "conformance@example.invalid",
+    GIT_COMMITTER_NAME: "Conformance",
+    GIT_COMMITTER_EMAIL: "conformance@example.invalid",
+  };
+}
+
+export interface LauncherInput {
+  /** Where to write the launcher script. */
+  path: string;
+  /** The real CLI binary. */
+  real: string;
+  /** Directory receiving a copy of every run's raw stdout. */
+  captureDir: string;
+  /** Run inside a private network namespace, relaying 127.0.0.1:stubPort to the stub's unix socket. */
+  netns: { stubSocket: string; stubPort: number } | null;
+}
+
+const q = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
+
+/** Writes the executable that `runtime.claude.binary` points at (see claude-launcher.mjs). */
+export function writeLauncher(input: LauncherInput): string {
+  const launcher = join(ROOT, "test", "support", "claude-launcher.mjs");
+  const lines = [
+    "#!/bin/sh",
+    "# Generated by test/support/claude-env.ts: the real Claude Code CLI, offline, stdout captured.",
+    `export OV_CLAUDE_REAL=${q(input.real)} OV_CLAUDE_CAPTURE_DIR=${q(input.captureDir)}`,
+  ];
+  if (input.netns) {
+    lines.push(`export OV_STUB_SOCKET=${q(input.netns.stubSocket)} OV_STUB_PORT=${input.netns.stubPort}`);
+    lines.push(`exec unshare -n -- ${q(process.execPath)} ${q(launcher)} "$@"`);
+  } else lines.push(`exec ${q(process.execPath)} ${q(launcher)} "$@"`);
+  writeFileSync(input.path, `${lines.join("\n")}\n`);
+  chmodSync(input.path, 0o755);
+  return input.path;
+}
