@@ -1,7 +1,7 @@
 import "../helpers/env.js";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -112,5 +112,24 @@ describe("git ov demo (end to end)", { timeout: 600_000 }, () => {
       readdirSync(turns).filter((f) => f.endsWith(".pid") || f.endsWith(".lock")),
       [],
     );
+  });
+});
+
+describe("git ov demo --runtime claude without Claude Code", () => {
+  it("refuses in one line naming the CLI and the fix, and creates nothing", async () => {
+    const global = join(root, "gitconfig-no-claude");
+    execFileSync("git", ["config", "--file", global, "include.path", process.env.GIT_CONFIG_GLOBAL ?? ""]);
+    execFileSync("git", ["config", "--file", global, "ov.runtime.claude.binary", join(root, "no", "claude")]);
+    const dir = join(root, "claude-demo");
+    const r = await runOv(["demo", "--runtime", "claude", "--dir", dir], {
+      cwd: root,
+      env: { GIT_CONFIG_GLOBAL: global },
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /Claude Code CLI '.*no\/claude' not found/);
+    assert.match(r.stderr, /npm install -g @anthropic-ai\/claude-code/);
+    assert.equal(existsSync(dir), false);
   });
 });
