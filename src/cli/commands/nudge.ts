@@ -30,7 +30,11 @@ export class NudgeCommand extends OvCommand {
     const name = agentName(this.agent);
     const from = agentName(this.from ?? this.context.env.GIT_OV_AGENT ?? "operator", "sender");
     const deps = await this.deps();
-    const res = await nudgeAgent(deps, name, this.words.join(" "), { from, force: this.force });
+    const res = await nudgeAgent(deps, name, this.words.join(" "), {
+      from,
+      force: this.force,
+      dispatch: !this.wait,
+    });
     if (this.wait) {
       const { deliverTurns } = await import("../../turn/deliver.js");
       const { turnEnvironment } = await import("../../turn/environment.js");
