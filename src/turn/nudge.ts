@@ -36,7 +36,7 @@ export async function nudgeAgent(
   deps: Deps,
   agent: string,
   words: string,
-  opts: { from: string; force: boolean },
+  opts: { from: string; force: boolean; dispatch?: boolean },
 ): Promise<NudgeResult> {
   const read = await readSession(deps, agent);
   if (read.kind === "missing")
@@ -60,13 +60,18 @@ export async function nudgeAgent(
     );
   }
   const text = `[NUDGE from ${opts.from}] ${words.trim() || DEFAULT_NUDGE}`;
-  const sent = await sendMail(deps, {
-    from: opts.from,
-    to: agent,
-    subject: text.slice(0, 120),
-    body: text,
-    type: "status",
-  });
+  // dispatch: false when the caller runs the turn itself (nudge --wait).
+  const sent = await sendMail(
+    deps,
+    {
+      from: opts.from,
+      to: agent,
+      subject: text.slice(0, 120),
+      body: text,
+      type: "status",
+    },
+    opts.dispatch === false ? { dispatch: async () => {} } : {},
+  );
   try {
     writeFileSync(statePath(deps), JSON.stringify({ ...state, [agent]: now }));
   } catch {

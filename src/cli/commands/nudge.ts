@@ -1,5 +1,4 @@
 import { Command, Option } from "clipanion";
-import type { DispatchingDeps } from "../../mail/dispatch.js";
 import { type CommandOutput, OvCommand } from "../ov-command.js";
 
 export class NudgeCommand extends OvCommand {
@@ -31,11 +30,11 @@ export class NudgeCommand extends OvCommand {
     const name = agentName(this.agent);
     const from = agentName(this.from ?? this.context.env.GIT_OV_AGENT ?? "operator", "sender");
     const deps = await this.deps();
-    // The nudge mail is sent without the automatic wake-up: this command starts the turn itself
-    // (here with --wait, else detached), and a second, background turn would race --wait for it.
-    const quiet: DispatchingDeps = { ...deps };
-    delete quiet.mailDispatch;
-    const res = await nudgeAgent(quiet, name, this.words.join(" "), { from, force: this.force });
+    const res = await nudgeAgent(deps, name, this.words.join(" "), {
+      from,
+      force: this.force,
+      dispatch: !this.wait,
+    });
     if (this.wait) {
       const { deliverTurns } = await import("../../turn/deliver.js");
       const { turnEnvironment } = await import("../../turn/environment.js");
