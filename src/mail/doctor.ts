@@ -5,7 +5,7 @@ import { INBOX_FILE, MAIL_PREFIX, UNREAD_DIR } from "./types.js";
 
 /** Doctor check: every unread message of every inbox parses and validates; `inbox.json` is sane. */
 export async function checkMailDocuments(deps: Deps): Promise<DocProblem[]> {
-  const refs = await deps.git.refs.list(MAIL_PREFIX);
+  const refs = await deps.git.refs.listFast(MAIL_PREFIX);
   const all = await Promise.all(
     refs.map(async ({ ref, oid }) => {
       const draft = await deps.store.openAt(oid);

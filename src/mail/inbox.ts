@@ -1,6 +1,6 @@
 import { OvError } from "../core/errors.js";
 import type { RawObject } from "../git/catfile.js";
-import { readLooseObject, readLoosePath } from "../git/direct.js";
+import { readLoosePath } from "../git/direct.js";
 import { parseTree } from "../git/objects.js";
 import { isoTime } from "../sys/clock.js";
 import type { Deps } from "../store/deps.js";
@@ -99,19 +99,17 @@ export async function readMessagesIn(
 }
 
 /**
- * An object by id, or `<commit>:<path>`: read in-process while it is loose (no git process, which a
- * cold `mail check`/`list` would otherwise spawn), else through the cat-file co-process.
+ * An object by id, or `<commit>:<path>` resolved in-process while the objects on the way are loose
+ * (a cold `mail check`/`list` then starts no git process); otherwise through the cat-file co-process.
  */
 async function readAt(deps: Deps, oid: string, path: string | undefined): Promise<RawObject | undefined> {
+  if (path === undefined) return deps.git.readObject(oid); // loose oids are read in-process by Git
   if (deps.repo.objectFormat === "sha1") {
-    const hit =
-      path === undefined
-        ? readLooseObject(deps.repo.commonDir, oid)
-        : readLoosePath(deps.repo.commonDir, oid, path);
+    const hit = readLoosePath(deps.repo.commonDir, oid, path);
     if (hit === null) return undefined;
     if (hit !== undefined) return hit;
   }
-  return deps.git.readObject(path === undefined ? oid : `${oid}:${path}`);
+  return deps.git.readObject(`${oid}:${path}`);
 }
 
 /**

@@ -23,7 +23,7 @@ export async function inboxRefs(deps: Deps, agent?: string): Promise<{ ref: stri
     const oid = await deps.git.refs.read(ref);
     return oid ? [{ ref, oid }] : [];
   }
-  return deps.git.refs.list(MAIL_PREFIX);
+  return deps.git.refs.listFast(MAIL_PREFIX);
 }
 
 /**

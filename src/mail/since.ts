@@ -4,7 +4,7 @@ import { MAIL_PREFIX, type MailType } from "./types.js";
 
 /** Every inbox tip (ref → commit): a turn's mail baseline. */
 export async function mailTips(deps: Deps): Promise<Map<string, string>> {
-  return new Map((await deps.git.refs.list(MAIL_PREFIX)).map((r) => [r.ref, r.oid]));
+  return new Map((await deps.git.refs.listFast(MAIL_PREFIX)).map((r) => [r.ref, r.oid]));
 }
 
 export interface SentMail {
